@@ -55,8 +55,8 @@ std::optional<Bytes> FrameDecoder::next() {
 
 std::size_t FrameDecoder::missing() const {
     if (m_buffer.size() < kHeaderSize) return kHeaderSize - m_buffer.size();
-    const std::size_t len = readBe16(m_buffer, 0);
-    return kHeaderSize + len - m_buffer.size();
+    const std::size_t need = kHeaderSize + readBe16(m_buffer, 0);
+    return m_buffer.size() >= need ? 0 : need - m_buffer.size();
 }
 
 }  // namespace vpcsc::vpcd
