@@ -1,0 +1,164 @@
+# Private-pcscd harness for integration tests and benchmarks. Source it after tap.sh, then:
+#
+#   pcscd_enter "$@"                  re-run this script in a private mount+net+pid namespace
+#                                     (SKIP when not root / no unshare / no pcscd); sets the traps
+#   pcscd_reader NAME DEVICENAME [LIBPATH [CHANNELID]]   add a reader.conf entry
+#                                     (LIBPATH defaults to $VPCD_DRIVER, our build-tree driver)
+#   pcscd_start [NREADERS]            start pcscd -f on those entries, wait for socket + readers
+#   pcscd_alive                       true while our pcscd runs
+#   card_start NAME CMD...            start a background process (own process group), log in
+#                                     $PCSCD_WORK/NAME.log; its pid is in $CARD_PID
+#   card_stop NAME [SIGNAL]           signal it (default TERM) and reap it
+#   card_running NAME                 true while it runs
+#   reader_wait READER present|empty|reader [MS]   bounded wait (READER: index or name part)
+#   pcsc_tool ARGS...                 run vpcsc-bench (list / transmit / atr / wait ...)
+#   pcscd_diag [LINES]                pcscd log tail (and card logs) as TAP diag lines
+#
+# Inside the namespace /run/pcscd is a tmpfs (pcscd 1.9.9's socket path is compiled in), only lo
+# exists, and pcscd's driver directory is replaced by one holding only Debian's vpcd driver, so
+# the host's pcscd, its USB readers and other tests running in parallel are never seen. The whole
+# test runs as PID 1 of its pid namespace: when it exits, the kernel kills whatever is left, and a
+# watchdog ends it after $PCSCD_TEST_TIMEOUT seconds (default 55) with a Bail out!.
+
+: "${top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${PCSCD:=$(command -v pcscd || echo /usr/sbin/pcscd)}"
+: "${VPCD_DRIVER:=$top_builddir/.libs/libifdvpcd.so}"
+: "${PCSCD_TEST_TIMEOUT:=55}"
+: "${PCSCD_DEBUG:=1}"               # 1: pcscd -d -a (log kept for diagnostics); 0: quiet (bench)
+DEBIAN_VPCD=/usr/lib/pcsc/drivers/serial/libifdvpcd.so
+NULL_DRIVER=$top_builddir/bench/.libs/libifdnull.so
+BENCH_PEER=$top_builddir/bench/bench-peer
+VPCSC_BENCH=$top_builddir/bench/vpcsc-bench
+VPCD_PORT=35963                     # 0x8C7B: slot i of the first entry listens on VPCD_PORT + i
+
+PCSCD_PID=
+declare -A PCSCD__CARDS=()          # name -> pid (= process group id)
+
+pcscd_enter() {
+    if [ -z "${VPCSC_IN_NS:-}" ] || [ "$$" != 1 ]; then
+        [ "$(id -u)" = 0 ] || tap_skip_all "needs root for a private mount+network namespace"
+        command -v unshare >/dev/null || tap_skip_all "unshare (util-linux) not found"
+        command -v ip >/dev/null || tap_skip_all "ip (iproute2) not found"
+        [ -n "$PCSCD" ] && [ -x "$PCSCD" ] || tap_skip_all "pcscd not found"
+        [ -x "$VPCSC_BENCH" ] && [ -x "$BENCH_PEER" ] || tap_skip_all "bench/ tools not built ($VPCSC_BENCH)"
+        unshare --mount --net --pid --fork true 2>/dev/null ||
+            tap_skip_all "cannot create namespaces here (no CAP_SYS_ADMIN?)"
+        VPCSC_IN_NS=1 exec unshare --mount --net --pid --fork --kill-child --mount-proc -- bash "$0" "$@"
+    fi
+    PCSCD_WORK=$(mktemp -d "${TMPDIR:-/tmp}/vpcsc-it.XXXXXX") || pcscd__bail "mktemp failed"
+    mkdir -p "$PCSCD_WORK/reader.conf.d"
+    trap pcscd__exit EXIT
+    trap 'pcscd__bail "interrupted"' TERM INT HUP
+    trap 'pcscd__bail "timed out after ${PCSCD_TEST_TIMEOUT}s"' USR1
+    mkdir -p /run/pcscd && mount -t tmpfs -o mode=0755 vpcsc-pcscd /run/pcscd ||
+        pcscd__bail "cannot mount a tmpfs on /run/pcscd"
+    ip link set lo up || pcscd__bail "cannot bring lo up"
+    pcscd__private_dropdir
+    # Watchdog: end stuck commands first (kill -1 spares init = this shell), then bail out.
+    ( trap - TERM INT HUP USR1 EXIT; sleep "$PCSCD_TEST_TIMEOUT"; kill -TERM -1; sleep 0.2; kill -USR1 $$ ) \
+        </dev/null >/dev/null 2>&1 &
+}
+
+# pcscd scans its driver directory for USB bundles; show it only Debian's vpcd driver.
+pcscd__private_dropdir() {
+    local dir keep=
+    dir=$(pkg-config libpcsclite --variable=usbdropdir 2>/dev/null) || dir=/usr/lib/pcsc/drivers
+    [ -d "$dir" ] || return 0
+    if [ -f "$DEBIAN_VPCD" ]; then keep=$PCSCD_WORK/debian-libifdvpcd.so; cp -L "$DEBIAN_VPCD" "$keep"; fi
+    mount -t tmpfs -o mode=0755 vpcsc-drivers "$dir" || return 0
+    if [ -n "$keep" ]; then mkdir -p "$(dirname "$DEBIAN_VPCD")" && cp "$keep" "$DEBIAN_VPCD"; fi
+}
+
+pcscd_reader() {
+    local name=$1 dev=$2 lib=${3:-$VPCD_DRIVER} chan=${4:-}
+    local n; n=$(find "$PCSCD_WORK/reader.conf.d" -type f | wc -l)
+    {
+        printf 'FRIENDLYNAME "%s"\nDEVICENAME %s\nLIBPATH %s\n' "$name" "$dev" "$lib"
+        [ -z "$chan" ] || printf 'CHANNELID %s\n' "$chan"
+    } >"$PCSCD_WORK/reader.conf.d/entry$n"
+}
+
+# pcscd_start [NREADERS]: NREADERS readers must show up (default: 2 per entry, vpcd's slots).
+pcscd_start() {
+    local want=${1:-$(( 2 * $(find "$PCSCD_WORK/reader.conf.d" -type f | wc -l) ))}
+    local flags=(-f -c "$PCSCD_WORK/reader.conf.d")
+    [ "$PCSCD_DEBUG" = 1 ] && flags+=(-d -a)
+    "$PCSCD" "${flags[@]}" </dev/null >"$PCSCD_WORK/pcscd.log" 2>&1 &
+    PCSCD_PID=$!
+    local i
+    for i in $(seq 100); do
+        [ -S /run/pcscd/pcscd.comm ] && break
+        pcscd_alive || break
+        sleep 0.05
+    done
+    [ -S /run/pcscd/pcscd.comm ] || { diag "pcscd did not create its socket"; pcscd_diag; return 1; }
+    [ "$want" -gt 0 ] || return 0
+    for i in $(seq 100); do
+        [ "$(pcsc_tool list 2>/dev/null | wc -l)" -ge "$want" ] && return 0
+        sleep 0.05
+    done
+    diag "pcscd did not list $want readers"; pcscd_diag; return 1
+}
+
+pcscd_alive() { [ -n "$PCSCD_PID" ] && kill -0 "$PCSCD_PID" 2>/dev/null; }
+
+pcsc_tool() { timeout -k 2 20 "$VPCSC_BENCH" "$@"; }
+
+reader_wait() { pcsc_tool wait -r "$1" -t "${3:-5000}" "$2"; }
+
+card_start() {
+    local name=$1; shift
+    setsid "$@" </dev/null >"$PCSCD_WORK/$name.log" 2>&1 &
+    CARD_PID=$!
+    PCSCD__CARDS[$name]=$CARD_PID
+}
+
+card_running() { local p=${PCSCD__CARDS[$1]:-}; [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
+
+card_stop() {
+    local p=${PCSCD__CARDS[$1]:-}
+    [ -n "$p" ] || return 0
+    kill -"${2:-TERM}" -- "-$p" "$p" 2>/dev/null
+    wait "$p" 2>/dev/null
+    unset "PCSCD__CARDS[$1]"
+}
+
+pcscd_diag() {
+    local lines=${1:-40} f
+    [ -n "${PCSCD_WORK:-}" ] || return 0
+    if [ -f "$PCSCD_WORK/pcscd.log" ]; then
+        diag "--- pcscd log tail ($PCSCD_WORK/pcscd.log) ---"
+        tail -n "$lines" "$PCSCD_WORK/pcscd.log" | sed 's/^/#   /'
+    fi
+    for f in "$PCSCD_WORK"/*.log; do
+        [ "$f" = "$PCSCD_WORK/pcscd.log" ] || [ ! -s "$f" ] || {
+            diag "--- $(basename "$f") tail ---"; tail -n 10 "$f" | sed 's/^/#   /'; }
+    done
+}
+
+pcscd__bail() {
+    echo "Bail out! $*"
+    TAP_FAILED=$((TAP_FAILED + 1))
+    exit 1
+}
+
+# EXIT trap: diagnostics on failure, then stop everything we started. Anything missed dies with
+# the pid namespace when this shell (its init) exits.
+pcscd__exit() {
+    local rc=$? name
+    trap - EXIT TERM INT HUP USR1
+    if [ "$rc" -ne 0 ] || [ "${TAP_FAILED:-0}" -ne 0 ]; then
+        pcscd_diag 60
+        diag "work directory kept: $PCSCD_WORK"
+    fi
+    for name in "${!PCSCD__CARDS[@]}"; do card_stop "$name" KILL; done
+    if pcscd_alive; then
+        kill -TERM "$PCSCD_PID" 2>/dev/null
+        for _ in 1 2 3 4 5 6 7 8 9 10; do pcscd_alive || break; sleep 0.1; done
+        kill -KILL "$PCSCD_PID" 2>/dev/null
+    fi
+    kill -KILL -1 2>/dev/null    # the watchdog and any stragglers in this pid namespace
+    if [ "$rc" -eq 0 ] && [ "${TAP_FAILED:-0}" -eq 0 ] && [ -n "${PCSCD_WORK:-}" ]; then rm -rf "$PCSCD_WORK"; fi
+    exit "$rc"
+}
