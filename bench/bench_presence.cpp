@@ -70,18 +70,23 @@ int presenceMode(int argc, char** argv) {
     std::mt19937 rng(std::random_device{}());
     std::uniform_int_distribution<int> phase(0, maxPhaseMs);
     std::vector<double> insert, removal;
+    const auto ms = [](Clock::time_point from, Clock::time_point to) {
+        return std::chrono::duration<double, std::milli>(to - from).count();
+    };
     for (int i = 0; i < cycles; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(phase(rng)));
         auto t0 = Clock::now();
         const pid_t pid = spawn(cmd);
         auto seen = ctx.waitPresence(reader, Presence::Present, timeout);
-        if (seen.time_since_epoch().count()) insert.push_back(std::chrono::duration<double, std::milli>(seen - t0).count());
+        const double in = seen.time_since_epoch().count() ? ms(t0, seen) : -1;  // -1: never seen
+        if (in >= 0) insert.push_back(in);
         std::this_thread::sleep_for(std::chrono::milliseconds(phase(rng)));
         t0 = Clock::now();
         stop(pid);
         seen = ctx.waitPresence(reader, Presence::Empty, timeout);
-        if (seen.time_since_epoch().count()) removal.push_back(std::chrono::duration<double, std::milli>(seen - t0).count());
-        else throw std::runtime_error("slot did not empty within 5 s");
+        if (!seen.time_since_epoch().count()) throw std::runtime_error("slot did not empty within 5 s");
+        removal.push_back(ms(t0, seen));
+        std::printf("%s cycle insert_ms=%.1f remove_ms=%.1f\n", label.c_str(), in, removal.back());
     }
     summary(label, "insert", insert, cycles);
     summary(label, "remove", removal, cycles);

@@ -1,6 +1,6 @@
 // ifd-null: a pcscd driver whose card is always present and answers in-process (90 00, or the
 // command data + 90 00 like bench-peer -e). The ceiling every driver in bench/ is compared to.
-// DEVICENAME "echo" selects echo mode; anything else answers plain 90 00.
+// A DEVICENAME containing "echo" (pcscd wants /dev/null:echo) selects echo mode, else plain 90 00.
 extern "C" {  // the header has no C++ guards
 #include <PCSC/ifdhandler.h>
 }
@@ -38,7 +38,7 @@ RESPONSECODE putValue(PDWORD length, PUCHAR value, const void* data, DWORD size)
 
 IFD_EXPORT RESPONSECODE IFDHCreateChannelByName(DWORD lun, LPSTR deviceName) {
     std::lock_guard<std::mutex> lock(g_mutex);
-    if (deviceName && std::string(deviceName) == "echo") g_echoLuns.insert(lun);
+    if (deviceName && std::string(deviceName).find("echo") != std::string::npos) g_echoLuns.insert(lun);
     return IFD_SUCCESS;
 }
 

@@ -58,6 +58,7 @@ pcscd_enter() {
     # Watchdog: end stuck commands first (kill -1 spares init = this shell), then bail out.
     ( trap - TERM INT HUP USR1 EXIT; sleep "$PCSCD_TEST_TIMEOUT"; kill -TERM -1; sleep 0.2; kill -USR1 $$ ) \
         </dev/null >/dev/null 2>&1 &
+    disown $!
 }
 
 # pcscd scans its driver directory for USB bundles; show it only Debian's vpcd driver.
@@ -92,13 +93,13 @@ pcscd_start() {
         pcscd_alive || break
         sleep 0.05
     done
-    [ -S /run/pcscd/pcscd.comm ] || { diag "pcscd did not create its socket"; pcscd_diag; return 1; }
+    [ -S /run/pcscd/pcscd.comm ] || { diag "pcscd did not create its socket"; return 1; }
     [ "$want" -gt 0 ] || return 0
     for i in $(seq 100); do
         [ "$(pcsc_tool list 2>/dev/null | wc -l)" -ge "$want" ] && return 0
         sleep 0.05
     done
-    diag "pcscd did not list $want readers"; pcscd_diag; return 1
+    diag "pcscd did not list $want readers"; return 1
 }
 
 pcscd_alive() { [ -n "$PCSCD_PID" ] && kill -0 "$PCSCD_PID" 2>/dev/null; }
