@@ -1,7 +1,7 @@
 #!/bin/bash
 # Our driver in a private pcscd: both slots listed by pcsc_scan and opensc-tool, and a card
 # (bench-peer) shows its ATR through opensc-tool and SCardGetAttrib.
-. "$top_srcdir/tests/lib/tap.sh"
+. "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/pcscd.sh"
 [ -f "$VPCD_DRIVER" ] || tap_skip_all "ifd-vpcd not built ($VPCD_DRIVER)"
 pcscd_enter "$@"

@@ -2,8 +2,8 @@
 #
 #   pcscd_enter "$@"                  re-run this script in a private mount+net+pid namespace
 #                                     (SKIP when not root / no unshare / no pcscd); sets the traps
-#   pcscd_reader NAME DEVICENAME [LIBPATH [CHANNELID]]   add a reader.conf entry
-#                                     (LIBPATH defaults to $VPCD_DRIVER, our build-tree driver)
+#   pcscd_reader NAME DEVICENAME [LIBPATH [CHANNELID]]   add a reader.conf entry (LIBPATH
+#                                     defaults to $VPCD_DRIVER, our build-tree driver; quoted if needed)
 #   pcscd_start [NREADERS]            start pcscd -f on those entries, wait for socket + readers
 #   pcscd_alive                       true while our pcscd runs
 #   card_start NAME CMD...            start a background process (own process group), log in
@@ -71,8 +71,11 @@ pcscd__private_dropdir() {
     if [ -n "$keep" ]; then mkdir -p "$(dirname "$DEBIAN_VPCD")" && cp "$keep" "$DEBIAN_VPCD"; fi
 }
 
+# pcscd 1.9.9's reader.conf lexer rejects ';' '=' ',' '+' in a bare value, so such a DEVICENAME is
+# written in double quotes, which pcscd passes on to the driver verbatim (quotes included).
 pcscd_reader() {
     local name=$1 dev=$2 lib=${3:-$VPCD_DRIVER} chan=${4:-}
+    [[ $dev =~ ^[A-Za-z0-9_./:@-]+$ ]] || dev="\"$dev\""
     local n; n=$(find "$PCSCD_WORK/reader.conf.d" -type f | wc -l)
     {
         printf 'FRIENDLYNAME "%s"\nDEVICENAME %s\nLIBPATH %s\n' "$name" "$dev" "$lib"
@@ -162,4 +165,11 @@ pcscd__exit() {
     kill -KILL -1 2>/dev/null    # the watchdog and any stragglers in this pid namespace
     if [ "$rc" -eq 0 ] && [ "${TAP_FAILED:-0}" -eq 0 ] && [ -n "${PCSCD_WORK:-}" ]; then rm -rf "$PCSCD_WORK"; fi
     exit "$rc"
+}
+
+# transmit_expect READER APDUHEX EXPECTHEX: one APDU through pcscd; the answer must match exactly.
+transmit_expect() {
+    local out
+    out=$(pcsc_tool transmit -r "$1" "$2" 2>&1) || { echo "$out"; return 1; }
+    [ "$out" = "$3" ] || { echo "expected $3, got $out"; return 1; }
 }
