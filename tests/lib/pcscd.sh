@@ -32,8 +32,8 @@ BENCH_PEER=$top_builddir/bench/bench-peer
 VPCSC_BENCH=$top_builddir/bench/vpcsc-bench
 VPCD_PORT=35963                     # 0x8C7B: slot i of the first entry listens on VPCD_PORT + i
 
-PCSCD_PID=
-declare -A PCSCD__CARDS=()          # name -> pid (= process group id)
+# Pids live in $PCSCD_WORK/*.pid, not in shell variables, so that the helpers also work inside
+# $(...) subshells (tap.sh's check runs its command in one).
 
 pcscd_enter() {
     if [ -z "${VPCSC_IN_NS:-}" ] || [ "$$" != 1 ]; then
@@ -89,7 +89,7 @@ pcscd_start() {
     local flags=(-f -c "$PCSCD_WORK/reader.conf.d")
     [ "$PCSCD_DEBUG" = 1 ] && flags+=(-d -a)
     "$PCSCD" "${flags[@]}" </dev/null >"$PCSCD_WORK/pcscd.log" 2>&1 &
-    PCSCD_PID=$!
+    echo $! >"$PCSCD_WORK/pcscd.pid"
     local i
     for i in $(seq 100); do
         [ -S /run/pcscd/pcscd.comm ] && break
@@ -105,7 +105,8 @@ pcscd_start() {
     diag "pcscd did not list $want readers"; return 1
 }
 
-pcscd_alive() { [ -n "$PCSCD_PID" ] && kill -0 "$PCSCD_PID" 2>/dev/null; }
+pcscd__pid() { cat "$PCSCD_WORK/pcscd.pid" 2>/dev/null; }
+pcscd_alive() { local p; p=$(pcscd__pid) && kill -0 "$p" 2>/dev/null; }
 
 pcsc_tool() { timeout -k 2 20 "$VPCSC_BENCH" "$@"; }
 
@@ -115,17 +116,18 @@ card_start() {
     local name=$1; shift
     setsid "$@" </dev/null >"$PCSCD_WORK/$name.log" 2>&1 &
     CARD_PID=$!
-    PCSCD__CARDS[$name]=$CARD_PID
+    echo "$CARD_PID" >"$PCSCD_WORK/$name.card.pid"
 }
 
-card_running() { local p=${PCSCD__CARDS[$1]:-}; [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
+card_running() { local p; p=$(cat "$PCSCD_WORK/$1.card.pid" 2>/dev/null) && kill -0 "$p" 2>/dev/null; }
 
 card_stop() {
-    local p=${PCSCD__CARDS[$1]:-}
-    [ -n "$p" ] || return 0
+    local p
+    p=$(cat "$PCSCD_WORK/$1.card.pid" 2>/dev/null) || return 0
     kill -"${2:-TERM}" -- "-$p" "$p" 2>/dev/null
     wait "$p" 2>/dev/null
-    unset "PCSCD__CARDS[$1]"
+    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.02; done  # not our child in a subshell
+    rm -f "$PCSCD_WORK/$1.card.pid"
 }
 
 pcscd_diag() {
@@ -150,17 +152,18 @@ pcscd__bail() {
 # EXIT trap: diagnostics on failure, then stop everything we started. Anything missed dies with
 # the pid namespace when this shell (its init) exits.
 pcscd__exit() {
-    local rc=$? name
+    local rc=$? f p
     trap - EXIT TERM INT HUP USR1
     if [ "$rc" -ne 0 ] || [ "${TAP_FAILED:-0}" -ne 0 ]; then
         pcscd_diag 60
         diag "work directory kept: $PCSCD_WORK"
     fi
-    for name in "${!PCSCD__CARDS[@]}"; do card_stop "$name" KILL; done
+    for f in "$PCSCD_WORK"/*.card.pid; do [ -f "$f" ] && card_stop "$(basename "$f" .card.pid)" KILL; done
     if pcscd_alive; then
-        kill -TERM "$PCSCD_PID" 2>/dev/null
-        for _ in 1 2 3 4 5 6 7 8 9 10; do pcscd_alive || break; sleep 0.1; done
-        kill -KILL "$PCSCD_PID" 2>/dev/null
+        p=$(pcscd__pid)
+        kill -TERM "$p" 2>/dev/null
+        for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$p" 2>/dev/null
     fi
     kill -KILL -1 2>/dev/null    # the watchdog and any stragglers in this pid namespace
     if [ "$rc" -eq 0 ] && [ "${TAP_FAILED:-0}" -eq 0 ] && [ -n "${PCSCD_WORK:-}" ]; then rm -rf "$PCSCD_WORK"; fi
