@@ -1,6 +1,7 @@
 // apdu mode: SCardTransmit throughput and latency for a short command and an extended echo APDU.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -16,6 +17,7 @@ struct Result {
     double perSecond;
     double p50us;
     double p99us;
+    long over1ms;  // stalls: transmits slower than 1 ms
 };
 
 // Warm-up, then n timed transmits; every answer must equal `expect`.
@@ -31,7 +33,8 @@ Result run(Card& card, const Bytes& apdu, const Bytes& expect, int warmup, int n
         if (r != expect) throw std::runtime_error("unexpected answer: " + toHex(r.size() > 16 ? ByteView(r).last(16) : ByteView(r)));
     }
     const double secs = std::chrono::duration<double>(Clock::now() - start).count();
-    return {n / secs, percentile(us, 50), percentile(us, 99)};
+    const long slow = std::count_if(us.begin(), us.end(), [](double v) { return v > 1000; });
+    return {n / secs, percentile(us, 50), percentile(us, 99), slow};
 }
 
 Bytes extendedEcho(std::size_t size) {  // case 4E: Lc = Le = size
@@ -43,8 +46,8 @@ Bytes extendedEcho(std::size_t size) {  // case 4E: Lc = Le = size
 }
 
 void report(const std::string& label, const std::string& what, int n, const Result& r) {
-    std::printf("%s %s n=%d apdus_per_s=%.1f p50_us=%.1f p99_us=%.1f\n", label.c_str(), what.c_str(), n,
-                r.perSecond, r.p50us, r.p99us);
+    std::printf("%s %s n=%d apdus_per_s=%.1f p50_us=%.1f p99_us=%.1f over_1ms=%ld\n", label.c_str(), what.c_str(),
+                n, r.perSecond, r.p50us, r.p99us, r.over1ms);
 }
 
 }  // namespace
