@@ -55,8 +55,9 @@ pcscd_enter() {
         pcscd__bail "cannot mount a tmpfs on /run/pcscd"
     ip link set lo up || pcscd__bail "cannot bring lo up"
     pcscd__private_dropdir
-    # Watchdog: end stuck commands first (kill -1 spares init = this shell), then bail out.
-    ( trap - TERM INT HUP USR1 EXIT; sleep "$PCSCD_TEST_TIMEOUT"; kill -TERM -1; sleep 0.2; kill -USR1 $$ ) \
+    # Watchdog: flag the timeout to this shell (its USR1 trap runs once the current command
+    # returns), then end every other process so that the command does return (-1 spares init).
+    ( trap - TERM INT HUP USR1 EXIT; sleep "$PCSCD_TEST_TIMEOUT"; kill -USR1 $$; kill -TERM -1 ) \
         </dev/null >/dev/null 2>&1 &
     disown $!
 }
