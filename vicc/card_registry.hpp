@@ -21,5 +21,7 @@ struct CardType {
 
 std::span<const CardType> cardTypes();
 const CardType* findCardType(std::string_view name);
+// The same lookup over another table (a test program adds its own types to cardTypes()).
+const CardType* findCardType(std::span<const CardType> types, std::string_view name);
 
 }  // namespace vpcsc::vicc

@@ -1,0 +1,26 @@
+#include "vicc/card_registry.hpp"
+
+#include <vector>
+
+#include "vicc/card_options.hpp"
+
+namespace vpcsc::vicc {
+
+// One line per card type, in the order --list-types shows them. A card type file in
+// vicc/cards/ declares its factory in vicc/cards/cards.hpp and adds itself here, e.g.
+//   {"iso7816", "ISO 7816-4 file system card, PIN 1234", createIso7816Card},
+std::span<const CardType> cardTypes() {
+    static const std::vector<CardType> table = {
+    };
+    return table;
+}
+
+const CardType* findCardType(std::string_view name) { return findCardType(cardTypes(), name); }
+
+const CardType* findCardType(std::span<const CardType> types, std::string_view name) {
+    for (const CardType& type : types)
+        if (type.name == name) return &type;
+    return nullptr;
+}
+
+}  // namespace vpcsc::vicc
