@@ -1,0 +1,45 @@
+#include "ifd-vpcd/registry.hpp"
+
+#include <cstdlib>
+
+#include "ifd-vpcd/device_name.hpp"
+#include "ifd-vpcd/pcscd_log.hpp"
+
+namespace vpcsc::ifd {
+
+Registry& Registry::instance() {
+    static Registry registry;
+    return registry;
+}
+
+bool Registry::add(unsigned long lun, std::shared_ptr<Reader> reader) {
+    std::lock_guard lock(m_mutex);
+    return m_readers.emplace(lun, std::move(reader)).second;
+}
+
+std::shared_ptr<Reader> Registry::find(unsigned long lun) const {
+    std::lock_guard lock(m_mutex);
+    const auto it = m_readers.find(lun);
+    return it == m_readers.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<Reader> Registry::remove(unsigned long lun) {
+    std::lock_guard lock(m_mutex);
+    const auto it = m_readers.find(lun);
+    if (it == m_readers.end()) return nullptr;
+    auto reader = std::move(it->second);
+    m_readers.erase(it);
+    return reader;
+}
+
+void Registry::initLogging() {
+    std::call_once(m_logOnce, [] {
+        installPcscdLogSink();
+        if (const char* env = std::getenv("VPCD_LOG_LEVEL")) {
+            if (auto level = parseLogLevel(env)) log::setLevel(*level);
+            else LOG_WARNING("ifd-vpcd: ignoring VPCD_LOG_LEVEL=%s (error|warning|info|debug|comm)", env);
+        }
+    });
+}
+
+}  // namespace vpcsc::ifd
