@@ -27,6 +27,7 @@ struct CommandApdu {
     Bytes data;                       // Nc = data.size()
     std::optional<std::uint32_t> ne;  // absent: no Le field; Le 00 (short) = 256, 0000 (extended) = 65536
     bool extended = false;            // force extended length fields even when short ones would do
+                                      // (no effect on case 1, which has no length field)
 
     // Exactly one of the seven forms of ISO 7816-3 §12.1.3; anything else throws ApduError.
     static CommandApdu parse(ByteView apdu);

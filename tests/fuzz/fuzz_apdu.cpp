@@ -54,7 +54,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         b.data.assign(data + 7, data + size);
         const Bytes e = b.encode();
         CommandApdu back = CommandApdu::parse(e);
-        FUZZ_ASSERT(back == b || (!b.extended && back.extended && (back.extended = false, back == b)));
+        // A case 1 APDU has no length field, so the extended choice is not visible on the wire.
+        FUZZ_ASSERT(back.extended == (b.usesExtendedLength() && b.caseNumber() != 1));
+        back.extended = b.extended;
+        FUZZ_ASSERT(back == b);
     }
     return 0;
 }
