@@ -1,0 +1,14 @@
+// Factories of the card types in vicc/cards/, one per file; vicc/card_registry.cpp lists them.
+#pragma once
+
+#include <memory>
+
+#include "vicc/card.hpp"
+#include "vicc/card_options.hpp"
+
+namespace vpcsc::vicc {
+
+// vicc/cards/iso7816.cpp: a blank ISO 7816-4 development card.
+std::unique_ptr<Card> createIso7816Card(const CardOptions& options);
+
+}  // namespace vpcsc::vicc
