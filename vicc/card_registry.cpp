@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "vicc/card_options.hpp"
+#include "vicc/cards/cards.hpp"
 
 namespace vpcsc::vicc {
 
@@ -11,6 +12,7 @@ namespace vpcsc::vicc {
 //   {"iso7816", "ISO 7816-4 file system card, PIN 1234", createIso7816Card},
 std::span<const CardType> cardTypes() {
     static const std::vector<CardType> table = {
+        {"iso7816", "ISO 7816-4 file system card, PIN 1234", createIso7816Card},
     };
     return table;
 }
