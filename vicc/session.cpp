@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "common/log.hpp"
+#include "common/sw.hpp"
 #include "vicc/image.hpp"
 
 namespace vpcsc::vicc {
@@ -56,18 +57,6 @@ const char* insName(std::uint8_t ins) {
     return nullptr;
 }
 
-// ISO 7816-4 §5.6: a short meaning for the status words a trace reader looks for first.
-std::string swMeaning(std::uint16_t sw) {
-    char text[64];
-    if (sw == 0x9000) return "9000 success";
-    if ((sw & 0xFF00) == 0x6100) {
-        std::snprintf(text, sizeof text, "%04X %u response bytes available", sw, sw & 0xFFu);
-        return text;
-    }
-    std::snprintf(text, sizeof text, "%04X", sw);
-    return text;
-}
-
 }  // namespace
 
 std::string traceCommand(ByteView command) {
@@ -88,7 +77,7 @@ std::string traceResponse(ByteView response) {
     std::string line = "< " + toHex(response);
     if (response.size() >= 2) {
         const auto sw = static_cast<std::uint16_t>(response[response.size() - 2] << 8 | response.back());
-        line += "  " + swMeaning(sw);
+        line += "  " + describeSw(sw);  // "6A82 file or application not found"
     }
     return line;
 }
