@@ -27,7 +27,7 @@ std::string toHex(ByteView data, char sep = ' ', bool lower = false);
 Bytes fromHex(std::string_view text);
 
 inline std::uint16_t readBe16(ByteView d, std::size_t off) {
-    if (off + 2 > d.size()) throw ParseError("readBe16 past end of buffer");
+    if (off > d.size() || d.size() - off < 2) throw ParseError("readBe16 past end of buffer");
     return static_cast<std::uint16_t>(d[off] << 8 | d[off + 1]);
 }
 

@@ -38,6 +38,8 @@ TEST_CASE("readBe16 / appendBe16 / append", "[bytes]") {
     CHECK(readBe16(b, 0) == 0x1234);
     CHECK(readBe16(b, 1) == 0x3456);
     CHECK_THROWS_WITH(readBe16(b, 2), "readBe16 past end of buffer");
+    // An offset near SIZE_MAX must not wrap around the bounds check.
+    CHECK_THROWS_WITH(readBe16(b, static_cast<std::size_t>(-1)), "readBe16 past end of buffer");
     Bytes out;
     appendBe16(out, 0xFFFE);
     append(out, b);
