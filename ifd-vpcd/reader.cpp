@@ -84,7 +84,11 @@ void Reader::waitForEvent(int timeoutMs) {
         {
             std::unique_lock io(m_ioMutex, std::try_to_lock);
             std::lock_guard st(m_mutex);
-            if (m_stop || m_closed) return;
+            if (m_closing || m_closed) return;
+            if (m_stopRequested) {
+                m_stopRequested = false;
+                return;
+            }
             serviceLocked(io.owns_lock());
             if (m_removalUnreported || (m_conn != nullptr) != m_reportedPresent) return;
             const auto now = Clock::now();
@@ -115,14 +119,14 @@ void Reader::waitForEvent(int timeoutMs) {
 
 void Reader::stopPolling() {
     std::lock_guard st(m_mutex);
-    m_stop = true;
+    m_stopRequested = true;
     m_waker.wake();
 }
 
 void Reader::close() {
     {
         std::lock_guard st(m_mutex);
-        m_stop = true;
+        m_closing = true;
         if (m_conn) m_conn->abort();  // a running exchange fails now instead of at its timeout
         m_waker.wake();
     }

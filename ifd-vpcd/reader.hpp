@@ -40,7 +40,11 @@ public:
 
     bool present();                      // IFDHICCPresence
     void waitForEvent(int timeoutMs);    // the polling function
-    void stopPolling();                  // TAG_IFD_STOP_POLLING_THREAD; sticky until close
+    // TAG_IFD_STOP_POLLING_THREAD: the running (or, if none runs, the next) waitForEvent returns
+    // at once, one time. pcscd calls it on SCardDisconnect of the last handle to restart the wait
+    // with another timeout, not only before it ends the thread (it checks its own flag for that),
+    // so a sticky stop would make its event thread spin for good.
+    void stopPolling();
     void close();                        // IFDHCloseChannel
 
     Bytes powerUp();                     // 01, then 04 → ATR (cached)
@@ -77,7 +81,8 @@ private:
     bool m_reportedPresent = false;    // last answer of present()
     bool m_removalUnreported = false;  // a card pcscd saw went away; report absent once
     bool m_pollerBlind = false;        // poller waits without the connection (exchange running)
-    bool m_stop = false;
+    bool m_stopRequested = false;      // one-shot, see stopPolling()
+    bool m_closing = false;            // close() started: sticky
     bool m_closed = false;
     Waker m_waker;
 };
