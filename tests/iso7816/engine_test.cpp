@@ -29,7 +29,7 @@ TEST_CASE("CLA routing: invalid, reserved, proprietary, secure messaging", "[eng
     CHECK(tx(*card, "60 A4 00 0C 02 3F 00") == "68 81");  // channel 4 is not open
     CHECK(tx(*card, "00 70 00 04") == "90 00");
     CHECK(tx(*card, "60 A4 00 0C 02 3F 00") == "68 82");  // further interindustry SM
-    CHECK(tx(*card, "00 20 00 81 04 31 32 33 34") == "6D 00");  // VERIFY: security engineer
+    CHECK(tx(*card, "00 20 00 81 04 31 32 33 34") == "90 00");  // VERIFY: verification_test.cpp
     CHECK(tx(*card, "00 6A 00 00") == "6D 00");
 }
 

@@ -16,6 +16,24 @@ constexpr int kImageVersion = 1;
 
 [[noreturn]] void bad(const std::string& what) { throw ParseError("card image: " + what); }
 
+// A retry counter from the image (0-15; larger values must not wrap into range).
+std::uint8_t tries(unsigned n) { return static_cast<std::uint8_t>(n > 15 ? 255 : n); }
+
+Puk pukFromJson(const json& j) {
+    if (!j.is_object()) bad("a PIN's \"puk\" must be an object");
+    Puk p;
+    try {
+        p.value = fromHex(j.at("value").get<std::string>());
+        p.maxTries = tries(j.value("maxTries", 10u));
+        p.triesLeft = tries(j.value("triesLeft", static_cast<unsigned>(p.maxTries)));
+    } catch (const json::exception& e) {
+        bad(std::string("PUK: ") + e.what());
+    }
+    if (p.value.empty() || p.value.size() > Pin::kMaxLength) bad("a PUK \"value\" has 1-64 bytes");
+    if (p.maxTries < 1 || p.maxTries > 15 || p.triesLeft > p.maxTries) bad("PUK tries must satisfy 0 <= triesLeft <= maxTries <= 15");
+    return p;
+}
+
 Pin pinFromJson(const json& j) {
     if (!j.is_object()) bad("each of \"pins\" must be an object");
     Pin p;
@@ -24,13 +42,14 @@ Pin pinFromJson(const json& j) {
         if (ref.size() != 1) bad("a PIN \"reference\" is one byte of hex, e.g. \"81\"");
         p.reference = ref[0];
         p.value = fromHex(j.at("value").get<std::string>());
-        p.maxTries = static_cast<std::uint8_t>(j.value("maxTries", 3u));
-        p.triesLeft = static_cast<std::uint8_t>(j.value("triesLeft", static_cast<unsigned>(p.maxTries)));
+        p.maxTries = tries(j.value("maxTries", 3u));
+        p.triesLeft = tries(j.value("triesLeft", static_cast<unsigned>(p.maxTries)));
     } catch (const json::exception& e) {
         bad(std::string("PIN: ") + e.what());
     }
-    if (p.value.empty() || p.value.size() > 64) bad("a PIN \"value\" has 1-64 bytes");
+    if (p.value.empty() || p.value.size() > Pin::kMaxLength) bad("a PIN \"value\" has 1-64 bytes");
     if (p.maxTries < 1 || p.maxTries > 15 || p.triesLeft > p.maxTries) bad("PIN tries must satisfy 0 <= triesLeft <= maxTries <= 15");
+    if (j.contains("puk")) p.puk = pukFromJson(j["puk"]);
     return p;
 }
 
@@ -48,6 +67,10 @@ json Iso7816Card::saveState() const {
                         {"value", toHex(p.value, 0)},
                         {"maxTries", p.maxTries},
                         {"triesLeft", p.triesLeft}});
+        if (p.puk)
+            pins.back()["puk"] = {{"value", toHex(p.puk->value, 0)},
+                                  {"maxTries", p.puk->maxTries},
+                                  {"triesLeft", p.puk->triesLeft}};
     }
     image["pins"] = std::move(pins);
     image["fileSystem"] = fs::fileSystemToJson(m_fs);

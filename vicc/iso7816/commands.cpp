@@ -1,6 +1,4 @@
 // The command table of Iso7816Card: ISO 7816-4 §11 and ISO 7816-9 §6 instructions.
-// Security commands (VERIFY 20, CHANGE REFERENCE DATA 24, RESET RETRY COUNTER 2C, GET
-// CHALLENGE 84, authentication 82/86/88, MSE 22, PSO 2A ...) are added by the security engineer.
 #include "vicc/iso7816/command_table.hpp"
 #include "vicc/iso7816/iso7816_card.hpp"
 
@@ -13,6 +11,9 @@ const CommandTable& iso7816Commands() {
         .add(0x0C, &C::eraseRecord)      // ERASE RECORD(S), ISO 7816-4 §11.4.7
         .add(0x0E, &C::eraseBinary)      // ERASE BINARY, ISO 7816-4 §11.3.7
         .add(0x0F, &C::eraseBinary)
+        .add(0x20, &C::verify)           // VERIFY, ISO 7816-4 §11.5
+        .add(0x24, &C::changeReferenceData)  // CHANGE REFERENCE DATA, ISO 7816-4 §11.5
+        .add(0x2C, &C::resetRetryCounter)    // RESET RETRY COUNTER, ISO 7816-4 §11.5
         .add(0x44, &C::activateFile)     // ACTIVATE FILE, ISO 7816-9 §6.3
         .add(0x70, &C::manageChannel)    // MANAGE CHANNEL, ISO 7816-4 §11.1.2
         .add(0xA2, &C::searchRecord)     // SEARCH RECORD, ISO 7816-4 §11.4.8

@@ -70,6 +70,9 @@ public:
     Response terminateEf(const CommandApdu& c, LogicalChannel& ch);     // E8
     Response manageChannel(const CommandApdu& c, LogicalChannel& ch);   // 70  channels.cpp
     Response getResponse(const CommandApdu& c, LogicalChannel& ch);     // C0  response.cpp
+    Response verify(const CommandApdu& c, LogicalChannel& ch);               // 20  verification.cpp
+    Response changeReferenceData(const CommandApdu& c, LogicalChannel& ch);  // 24
+    Response resetRetryCounter(const CommandApdu& c, LogicalChannel& ch);    // 2C
 
 protected:
     // The dispatch table of this card type; derived types return their modified copy.
@@ -95,6 +98,8 @@ protected:
 
     // ---- helpers for handlers ----
     fs::File& currentDf(LogicalChannel& ch);
+    // The PIN with this reference; 6A88 when there is none.
+    Pin& pinOf(std::uint8_t reference);
     // The EF a command addresses: by SFI (1-30) in the current DF, which becomes the current EF
     // (6A82 if absent), or the current EF (6986 if none).
     fs::File& targetEf(LogicalChannel& ch, std::optional<std::uint8_t> sfi);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include "common/bytes.hpp"
 #include "vicc/fs/file.hpp"
@@ -20,6 +21,9 @@ struct LogicalChannel {
     fs::File* currentEf = nullptr;
     std::optional<std::size_t> currentRecord;  // index into currentEf->records
     std::unique_ptr<SecurityState> security;
+    // PIN references whose resetting code was presented on this channel (RESET RETRY COUNTER
+    // P1 00/01), allowing P1 02/03.
+    std::set<std::uint8_t> pukPresented;
 
     // ISO 7816-4 §5.3.4: the rest of a response announced with 61xx, and the status word that
     // goes with its last part.
