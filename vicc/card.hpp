@@ -32,6 +32,14 @@ public:
     // consumeDirty() reports a change, and at exit.
     virtual nlohmann::json saveState() const = 0;
     virtual void loadState(const nlohmann::json& image) = 0;
+
+    // Whether the card is in its reader. A card that can leave (the relay, when the real card is
+    // pulled) answers false while it is out: the session then closes its reader connection, so
+    // the virtual card disappears, and connects again once present() is true.
+    virtual bool present() const { return true; }
+    // A descriptor that is readable while present() is false, or -1 for a card that never leaves.
+    // vicc adds it to the descriptors the transport watches, so a blocked read wakes up.
+    virtual int absentFd() const { return -1; }
     bool consumeDirty() {
         bool d = m_dirty;
         m_dirty = false;

@@ -57,6 +57,9 @@ const char* insName(std::uint8_t ins) {
     return nullptr;
 }
 
+// The card left its reader (Card::present() turned false) while a connection was being served.
+struct CardLeft {};
+
 }  // namespace
 
 std::string traceCommand(ByteView command) {
@@ -129,6 +132,7 @@ Bytes Session::processApdu(ByteView command) {
         response = {0x6F, 0x00};
     }
     if (m_config.trace) m_config.trace(traceResponse(response));
+    if (m_config.onExchange) m_config.onExchange(command, response);
     saveIfDirty();
     return response;
 }
@@ -145,6 +149,7 @@ std::optional<Bytes> Session::answer(const vpcd::ReaderMessage& message) {
             case vpcd::Control::GetAtr: {
                 Bytes a = atr();
                 if (m_config.trace) m_config.trace("< ATR " + toHex(a));
+                if (m_config.onAtr) m_config.onAtr(a);
                 return a;
             }
         }
@@ -158,7 +163,17 @@ void Session::serve(Link& link) {
     while (auto payload = link.receive()) {
         const vpcd::ReaderMessage message = vpcd::classifyReaderMessage(*payload);  // throws ParseError
         if (auto response = answer(message)) link.send(*response);
+        if (!m_card.present()) throw CardLeft{};
     }
+}
+
+bool Session::waitForCard() {
+    if (m_card.present()) return true;
+    LOG_INFO("the card is not in its reader: waiting for it before connecting");
+    while (!m_card.present())
+        if (waitForStop(m_config.stopFd, 50)) return false;
+    LOG_INFO("the card is back");
+    return true;
 }
 
 void Session::run() {
@@ -166,6 +181,7 @@ void Session::run() {
     std::string lastFailure;  // each distinct failure is logged once, not once per retry
     bool stopping = false;
     while (!stopping) {
+        if (!waitForCard()) break;
         std::unique_ptr<Link> link;
         try {
             link = m_transport.open();
@@ -178,7 +194,9 @@ void Session::run() {
             delayMs = std::min(delayMs * 2, m_config.backoffMaxMs);
             continue;
         } catch (const Stopped&) {
-            break;
+            // The transport also wakes up when the card leaves (Card::absentFd()).
+            if (waitForStop(m_config.stopFd, 0)) break;
+            continue;
         }
         if (!lastFailure.empty()) LOG_WARNING("%s is reachable now", m_transport.describe().c_str());
         lastFailure.clear();
@@ -189,7 +207,10 @@ void Session::run() {
             LOG_INFO("reader %s closed the connection", link->peer().c_str());
             delayMs = m_config.backoffMinMs;
         } catch (const Stopped&) {
-            stopping = true;
+            stopping = waitForStop(m_config.stopFd, 0);  // else the card left (Card::absentFd())
+            if (!stopping) LOG_INFO("the card left: closing the connection to reader %s", link->peer().c_str());
+        } catch (const CardLeft&) {
+            LOG_INFO("the card left: closing the connection to reader %s", link->peer().c_str());
         } catch (const TransportError& e) {
             LOG_WARNING("connection lost: %s", e.what());
             failed = true;

@@ -22,6 +22,9 @@ struct SessionConfig {
     std::optional<std::string> imagePath;    // -f: saved when dirty and at the end
     std::optional<Bytes> atr;                // --atr / the image's ATR: wins over Card::atr()
     std::function<void(std::string_view)> trace;  // --trace: one line per command and response
+    // --pcap / --gsmtap (vicc/trace/): every command with its response, and every ATR sent
+    std::function<void(ByteView command, ByteView response)> onExchange;
+    std::function<void(ByteView atr)> onAtr;
     int stopFd = -1;                         // readable = stop (signalfd, eventfd in tests)
     int backoffMinMs = 100;                  // first retry delay, doubled up to backoffMaxMs
     int backoffMaxMs = 5000;
@@ -45,6 +48,8 @@ private:
     std::optional<Bytes> answer(const vpcd::ReaderMessage& message);
     Bytes processApdu(ByteView command);
     void saveIfDirty();
+    // Waits while the card is absent (Card::present()); false if the stop descriptor fired.
+    bool waitForCard();
 
     Card& m_card;
     Transport& m_transport;
