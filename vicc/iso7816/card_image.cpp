@@ -73,6 +73,11 @@ json Iso7816Card::saveState() const {
                                   {"triesLeft", p.puk->triesLeft}};
     }
     image["pins"] = std::move(pins);
+    if (!m_keys.empty()) {
+        json keys = json::array();
+        for (const auto& [ref, k] : m_keys) keys.push_back(keyToJson(k));
+        image["keys"] = std::move(keys);
+    }
     image["fileSystem"] = fs::fileSystemToJson(m_fs);
     saveExtraState(image);
     return image;
@@ -100,12 +105,21 @@ void Iso7816Card::loadState(const json& image) {
             if (!pins.emplace(p.reference, p).second) bad("PIN reference used twice");
         }
     }
+    std::map<std::uint8_t, CardKey> keys;
+    if (image.contains("keys")) {
+        if (!image["keys"].is_array()) bad("\"keys\" must be an array");
+        for (const auto& j : image["keys"]) {
+            CardKey k = keyFromJson(j);
+            if (!keys.emplace(k.reference, std::move(k)).second) bad("key reference used twice");
+        }
+    }
     if (!image.contains("fileSystem")) bad("missing \"fileSystem\"");
     fs::FileSystem fileSystem = fs::fileSystemFromJson(image["fileSystem"], m_fs.capacity());
 
     loadExtraState(image);
     m_imageAtr = std::move(atr);
     m_pins = std::move(pins);
+    m_keys = std::move(keys);
     m_fs = std::move(fileSystem);
     resetChannels();
 }

@@ -14,6 +14,12 @@ const CommandTable& iso7816Commands() {
         .add(0x20, &C::verify)           // VERIFY, ISO 7816-4 §11.5
         .add(0x24, &C::changeReferenceData)  // CHANGE REFERENCE DATA, ISO 7816-4 §11.5
         .add(0x2C, &C::resetRetryCounter)    // RESET RETRY COUNTER, ISO 7816-4 §11.5
+        // EXTERNAL AUTHENTICATE (no Le) and MUTUAL AUTHENTICATE (Le: the card answers), ISO 7816-4 §11.5
+        .add(0x82, [](Iso7816Card& card, const CommandApdu& c, LogicalChannel& ch) {
+            return c.ne ? card.mutualAuthenticate(c, ch) : card.externalAuthenticate(c, ch);
+        })
+        .add(0x84, &C::getChallenge)     // GET CHALLENGE, ISO 7816-4 §11.5
+        .add(0x88, &C::internalAuthenticate)  // INTERNAL AUTHENTICATE, ISO 7816-4 §11.5
         .add(0x44, &C::activateFile)     // ACTIVATE FILE, ISO 7816-9 §6.3
         .add(0x70, &C::manageChannel)    // MANAGE CHANNEL, ISO 7816-4 §11.1.2
         .add(0xA2, &C::searchRecord)     // SEARCH RECORD, ISO 7816-4 §11.4.8

@@ -13,6 +13,7 @@
 #include "vicc/card.hpp"
 #include "vicc/fs/access.hpp"
 #include "vicc/fs/file_system.hpp"
+#include "vicc/iso7816/card_key.hpp"
 #include "vicc/iso7816/command_table.hpp"
 #include "vicc/iso7816/logical_channel.hpp"
 #include "vicc/iso7816/response.hpp"
@@ -43,6 +44,8 @@ public:
     const fs::FileSystem& fileSystem() const { return m_fs; }
     std::map<std::uint8_t, Pin>& pins() { return m_pins; }  // by reference (VERIFY P2)
     const std::map<std::uint8_t, Pin>& pins() const { return m_pins; }
+    std::map<std::uint8_t, CardKey>& keys() { return m_keys; }  // by key reference
+    const std::map<std::uint8_t, CardKey>& keys() const { return m_keys; }
     LogicalChannel* channel(std::uint8_t number);  // nullptr when not open
     // Persistent state changed (file content, tree, life cycle, PIN retry counters): the runtime
     // saves the card image.
@@ -73,6 +76,10 @@ public:
     Response verify(const CommandApdu& c, LogicalChannel& ch);               // 20  verification.cpp
     Response changeReferenceData(const CommandApdu& c, LogicalChannel& ch);  // 24
     Response resetRetryCounter(const CommandApdu& c, LogicalChannel& ch);    // 2C
+    Response getChallenge(const CommandApdu& c, LogicalChannel& ch);         // 84  authentication.cpp
+    Response internalAuthenticate(const CommandApdu& c, LogicalChannel& ch); // 88
+    Response externalAuthenticate(const CommandApdu& c, LogicalChannel& ch); // 82 without Le
+    Response mutualAuthenticate(const CommandApdu& c, LogicalChannel& ch);   // 82 with Le
 
 protected:
     // The dispatch table of this card type; derived types return their modified copy.
@@ -100,6 +107,9 @@ protected:
     fs::File& currentDf(LogicalChannel& ch);
     // The PIN with this reference; 6A88 when there is none.
     Pin& pinOf(std::uint8_t reference);
+    // The key with this reference for a use (a KeyUsage bit): 6A88 when there is none, 6985 when
+    // the key is not for that use, 6982 when its access condition is not met on the channel.
+    CardKey& keyFor(std::uint8_t reference, unsigned usage, const LogicalChannel& ch);
     // The EF a command addresses: by SFI (1-30) in the current DF, which becomes the current EF
     // (6A82 if absent), or the current EF (6986 if none).
     fs::File& targetEf(LogicalChannel& ch, std::optional<std::uint8_t> sfi);
@@ -126,6 +136,7 @@ private:
     std::optional<Bytes> m_atrOverride;
     fs::FileSystem m_fs;
     std::map<std::uint8_t, Pin> m_pins;
+    std::map<std::uint8_t, CardKey> m_keys;
     std::array<std::unique_ptr<LogicalChannel>, kChannels> m_channels;
 };
 
