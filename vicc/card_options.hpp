@@ -12,6 +12,8 @@ struct CardOptions {
     std::optional<Bytes> atr;  // --atr HEX: overrides the type's (and the image's) ATR
     std::string reader;        // relay: the PC/SC reader to forward to (--reader)
     std::string mitm;          // relay: man-in-the-middle hook (--mitm)
+    // sim/usim personalisation (vicc/sim/personalisation.hpp); empty: the card's own value
+    std::string imsi, iccid, ki, opc, op, msisdn;
 };
 
 }  // namespace vpcsc::vicc

@@ -13,6 +13,8 @@ namespace vpcsc::vicc {
 std::span<const CardType> cardTypes() {
     static const std::vector<CardType> table = {
         {"iso7816", "ISO 7816-4 file system card, PIN 1234", createIso7816Card},
+        {"sim", "GSM SIM (TS 51.011, CLA A0): phonebook, SMS, RUN GSM ALGORITHM", createSimCard},
+        {"usim", "UICC with a USIM (TS 31.102) and the SIM view: AUTHENTICATE (MILENAGE)", createUsimCard},
     };
     return table;
 }

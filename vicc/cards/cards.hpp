@@ -11,4 +11,8 @@ namespace vpcsc::vicc {
 // vicc/cards/iso7816.cpp: a blank ISO 7816-4 development card.
 std::unique_ptr<Card> createIso7816Card(const CardOptions& options);
 
+// vicc/cards/sim.cpp, vicc/cards/usim.cpp: GSM SIM and UICC/USIM (vicc/sim/).
+std::unique_ptr<Card> createSimCard(const CardOptions& options);
+std::unique_ptr<Card> createUsimCard(const CardOptions& options);
+
 }  // namespace vpcsc::vicc
