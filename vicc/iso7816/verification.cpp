@@ -11,8 +11,8 @@ namespace {
 
 // A comparison against reference data with a retry counter: resets the counter on success,
 // decrements it on failure. Returns whether it matched; the caller answers.
-bool present(Iso7816Card& card, ByteView presented, const Bytes& reference, std::uint8_t& triesLeft,
-             std::uint8_t maxTries) {
+bool compareReferenceData(Iso7816Card& card, ByteView presented, const Bytes& reference, std::uint8_t& triesLeft,
+                          std::uint8_t maxTries) {
     if (crypto::constantTimeEqual(presented, reference)) {
         if (triesLeft != maxTries) {
             triesLeft = maxTries;
@@ -56,7 +56,7 @@ Response Iso7816Card::verify(const CommandApdu& c, LogicalChannel& ch) {
         if (ch.security->pinVerified(pin.reference)) return {};
         failed(pin.triesLeft);
     }
-    if (!present(*this, c.data, pin.value, pin.triesLeft, pin.maxTries)) {
+    if (!compareReferenceData(*this, c.data, pin.value, pin.triesLeft, pin.maxTries)) {
         ch.security->setPinVerified(pin.reference, false);
         LOG_DEBUG("iso7816: VERIFY %02X failed, %u tries left", pin.reference, pin.triesLeft);
         failed(pin.triesLeft);
@@ -76,7 +76,7 @@ Response Iso7816Card::changeReferenceData(const CommandApdu& c, LogicalChannel& 
         if (data.size() <= pin.value.size()) throw SwError(sw::kWrongLength);
         const ByteView newValue = data.subspan(pin.value.size());
         checkNewValue(newValue);
-        if (!present(*this, data.first(pin.value.size()), pin.value, pin.triesLeft, pin.maxTries)) {
+        if (!compareReferenceData(*this, data.first(pin.value.size()), pin.value, pin.triesLeft, pin.maxTries)) {
             ch.security->setPinVerified(pin.reference, false);
             failed(pin.triesLeft);
         }
@@ -111,7 +111,7 @@ Response Iso7816Card::resetRetryCounter(const CommandApdu& c, LogicalChannel& ch
             checkNewValue(newValue);
             data = data.first(n);
         }
-        if (!present(*this, data, puk.value, puk.triesLeft, puk.maxTries)) {
+        if (!compareReferenceData(*this, data, puk.value, puk.triesLeft, puk.maxTries)) {
             ch.pukPresented.erase(pin.reference);
             failed(puk.triesLeft);
         }
