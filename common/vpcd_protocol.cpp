@@ -42,21 +42,37 @@ ReaderMessage classifyReaderMessage(ByteView payload) {
     return {std::nullopt, payload};
 }
 
-void FrameDecoder::feed(ByteView bytes) { append(m_buffer, bytes); }
+void FrameDecoder::feed(ByteView bytes) {
+    if (m_start == m_buffer.size()) {
+        m_buffer.clear();
+        m_start = 0;
+    } else if (m_start > kHeaderSize + kMaxPayload) {  // compact rarely: amortised O(1) per byte
+        m_buffer.erase(m_buffer.begin(), m_buffer.begin() + static_cast<long>(m_start));
+        m_start = 0;
+    }
+    append(m_buffer, bytes);
+}
 
 std::optional<Bytes> FrameDecoder::next() {
-    if (m_buffer.size() < kHeaderSize) return std::nullopt;
-    const std::size_t len = readBe16(m_buffer, 0);
-    if (m_buffer.size() < kHeaderSize + len) return std::nullopt;
-    Bytes payload(m_buffer.begin() + kHeaderSize, m_buffer.begin() + static_cast<long>(kHeaderSize + len));
-    m_buffer.erase(m_buffer.begin(), m_buffer.begin() + static_cast<long>(kHeaderSize + len));
+    const std::size_t have = m_buffer.size() - m_start;
+    if (have < kHeaderSize) return std::nullopt;
+    const std::size_t len = readBe16(m_buffer, m_start);
+    if (have < kHeaderSize + len) return std::nullopt;
+    const auto begin = m_buffer.begin() + static_cast<long>(m_start + kHeaderSize);
+    Bytes payload(begin, begin + static_cast<long>(len));
+    m_start += kHeaderSize + len;  // consumed frames are dropped on the next feed(), not moved now
+    if (m_start == m_buffer.size()) {
+        m_buffer.clear();
+        m_start = 0;
+    }
     return payload;
 }
 
 std::size_t FrameDecoder::missing() const {
-    if (m_buffer.size() < kHeaderSize) return kHeaderSize - m_buffer.size();
-    const std::size_t need = kHeaderSize + readBe16(m_buffer, 0);
-    return m_buffer.size() >= need ? 0 : need - m_buffer.size();
+    const std::size_t have = m_buffer.size() - m_start;
+    if (have < kHeaderSize) return kHeaderSize - have;
+    const std::size_t need = kHeaderSize + readBe16(m_buffer, m_start);
+    return have >= need ? 0 : need - have;
 }
 
 }  // namespace vpcsc::vpcd

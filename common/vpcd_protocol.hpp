@@ -42,11 +42,15 @@ public:
     std::optional<Bytes> next();
     // Bytes still needed to complete the frame in progress (2 when idle).
     std::size_t missing() const;
-    bool idle() const { return m_buffer.empty(); }
-    void reset() { m_buffer.clear(); }
+    bool idle() const { return m_start == m_buffer.size(); }
+    void reset() {
+        m_buffer.clear();
+        m_start = 0;
+    }
 
 private:
     Bytes m_buffer;
+    std::size_t m_start = 0;  // first byte not yet returned by next()
 };
 
 }  // namespace vpcsc::vpcd

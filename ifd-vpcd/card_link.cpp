@@ -1,7 +1,6 @@
 #include "ifd-vpcd/card_link.hpp"
 
 #include <algorithm>
-#include <array>
 #include <string>
 
 namespace vpcsc::ifd {
@@ -26,14 +25,20 @@ Bytes CardLink::transmit(ByteView commandApdu) {
 }
 
 Bytes CardLink::receiveFrame() {
-    vpcd::FrameDecoder decoder;
-    std::array<std::uint8_t, 16384> chunk;
+    // One recv(2) usually brings the whole frame (header and payload) after one poll(2). The
+    // buffer holds one maximal frame, so it never fills before the frame is complete; bytes
+    // beyond the frame are kept as unsolicited, and the next exchange drops the card for them.
+    const std::span<std::uint8_t> buf = m_conn.receiveBuffer();
+    std::size_t have = 0;
     while (true) {
-        if (auto frame = decoder.next()) return std::move(*frame);
-        // missing() never exceeds the rest of the current frame: nothing beyond it is consumed.
-        const std::size_t want = std::min(decoder.missing(), chunk.size());
-        const std::size_t got = m_conn.recvSome(std::span(chunk.data(), want), m_deadline);
-        decoder.feed(ByteView(chunk.data(), got));
+        if (have >= vpcd::kHeaderSize) {
+            const std::size_t need = vpcd::kHeaderSize + readBe16(ByteView(buf.data(), have), 0);
+            if (have >= need) {
+                if (have > need) m_conn.keepUnsolicited(ByteView(buf.data() + need, have - need));
+                return Bytes(buf.begin() + vpcd::kHeaderSize, buf.begin() + static_cast<long>(need));
+            }
+        }
+        have += m_conn.recvSome(buf.subspan(have), m_deadline, have == 0);
     }
 }
 

@@ -1,6 +1,7 @@
 // The reader side of one vpcd exchange (reference/vpcd-vsmartcard.md §1.1) over a connected
 // transport: one frame per write (common/vpcd_protocol encodeFrame), answers reassembled with
-// FrameDecoder, reading exactly one frame so that anything extra stays visible as unsolicited.
+// one recv per frame where the kernel allows it; bytes beyond the frame stay with the connection as
+// unsolicited (TcpConnection::keepUnsolicited), so the next exchange refuses them.
 // Throws TransportError (timeout, closed) or ParseError (the card broke the protocol).
 #pragma once
 

@@ -128,7 +128,8 @@ void TcpConnection::sendAll(ByteView data, Clock::time_point deadline) {
     }
 }
 
-std::size_t TcpConnection::recvSome(std::span<std::uint8_t> out, Clock::time_point deadline) {
+std::size_t TcpConnection::recvSome(std::span<std::uint8_t> out, Clock::time_point deadline, bool pollFirst) {
+    if (pollFirst) waitFor(m_fd.get(), POLLIN, deadline);
     while (true) {
         const ssize_t n = ::recv(m_fd.get(), out.data(), out.size(), 0);
         if (n > 0) return static_cast<std::size_t>(n);
@@ -143,7 +144,13 @@ std::size_t TcpConnection::recvSome(std::span<std::uint8_t> out, Clock::time_poi
     }
 }
 
+std::span<std::uint8_t> TcpConnection::receiveBuffer() {
+    if (m_rx.empty()) m_rx.resize(2 + 0xFFFF);
+    return m_rx;
+}
+
 TcpConnection::IdleState TcpConnection::probeIdle() const {
+    if (!m_unsolicited.empty()) return IdleState::Readable;
     std::uint8_t b;
     while (true) {
         const ssize_t n = ::recv(m_fd.get(), &b, 1, MSG_PEEK | MSG_DONTWAIT);

@@ -66,7 +66,15 @@ public:
     // Writes all of data (one send() call unless the kernel takes it partially).
     void sendAll(ByteView data, Clock::time_point deadline);
     // Waits until at least one byte arrives, reads at most out.size(). Throws Closed on EOF.
-    std::size_t recvSome(std::span<std::uint8_t> out, Clock::time_point deadline);
+    // pollFirst: poll(2) before the first recv(2), for an answer that cannot be there yet (saves
+    // the recv that would fail with EAGAIN right after a send).
+    std::size_t recvSome(std::span<std::uint8_t> out, Clock::time_point deadline, bool pollFirst = false);
+
+    // Bytes a reader took from the socket beyond the frame it wanted (the card sent more than one
+    // answer). They are unsolicited: probeIdle() reports Readable until the connection is dropped.
+    void keepUnsolicited(ByteView extra) { append(m_unsolicited, extra); }
+    // A reusable receive buffer of one maximal vpcd frame (2 + 65535 bytes), allocated once.
+    std::span<std::uint8_t> receiveBuffer();
 
     // Non-blocking look at an idle connection (MSG_PEEK): nothing pending, bytes pending
     // (unsolicited: a protocol violation), orderly EOF, or a socket error.
@@ -78,6 +86,8 @@ public:
 private:
     Fd m_fd;
     std::string m_peer;
+    Bytes m_unsolicited;
+    Bytes m_rx;
 };
 
 class TcpListener {
