@@ -115,6 +115,13 @@ int viccMain(int argc, char** argv, std::span<const CardType> types) {
     app.add_flag("--trace", o.trace, "print every command and response on stderr (PINs masked)");
     app.add_option("--reader", o.card.reader, "relay: the PC/SC reader to forward to");
     app.add_option("--mitm", o.card.mitm, "relay: man-in-the-middle hook");
+    auto* simGroup = app.add_option_group("sim/usim personalisation", "written into the card (and its image) at start");
+    simGroup->add_option("--imsi", o.card.imsi, "IMSI, 6-15 digits (EF.IMSI, EF.ACC)");
+    simGroup->add_option("--iccid", o.card.iccid, "ICCID, 19 or 20 digits ending in the Luhn check digit");
+    simGroup->add_option("--ki", o.card.ki, "subscriber key K/Ki, 32 hex digits");
+    simGroup->add_option("--opc", o.card.opc, "MILENAGE OPc, 32 hex digits");
+    simGroup->add_option("--op", o.card.op, "MILENAGE OP, 32 hex digits (OPc = OP xor E_K(OP))");
+    simGroup->add_option("--msisdn", o.card.msisdn, "own number for EF.MSISDN, e.g. +491761234567");
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -153,6 +160,8 @@ int viccMain(int argc, char** argv, std::span<const CardType> types) {
         return kExitUsage;
     }
 
+    if (simGroup->count_all() > 0 && o.type != "sim" && o.type != "usim")
+        return usageError(app, "--imsi, --iccid, --ki, --opc, --op and --msisdn are for the sim and usim card types");
     std::unique_ptr<Card> card;
     try {
         card = type->create(o.card);
