@@ -5,6 +5,7 @@ namespace vpcsc::bench {
 
 int apduMode(int argc, char** argv);      // throughput and latency of SCardTransmit
 int presenceMode(int argc, char** argv);  // insertion/removal latency of a card process
+int scriptMode(int argc, char** argv);    // named command cases against a real card
 int toolMode(int argc, char** argv);      // list / wait / transmit / atr: helpers for the tests
 
 }  // namespace vpcsc::bench

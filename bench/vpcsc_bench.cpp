@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
         std::fprintf(argc < 2 ? stderr : stdout,
                      "usage: vpcsc-bench apdu     -r READER [-n N] [-w WARMUP] [-s EXTSIZE] [-l LABEL]\n"
                      "       vpcsc-bench presence -r READER [-c CYCLES] [-p MAXPHASE_MS] [-l LABEL] -- CMD...\n"
+                     "       vpcsc-bench script   -r READER [-n N] [-w WARMUP] [-l LABEL] NAME[@N]=[SETUPHEX,...,]APDUHEX...\n"
                      "       vpcsc-bench list\n"
                      "       vpcsc-bench wait     -r READER [-t MS] reader|present|empty\n"
                      "       vpcsc-bench transmit -r READER APDUHEX...\n"
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
     const char* mode = argv[1];
     try {
         if (!std::strcmp(mode, "apdu")) return vpcsc::bench::apduMode(argc - 1, argv + 1);
+        if (!std::strcmp(mode, "script")) return vpcsc::bench::scriptMode(argc - 1, argv + 1);
         if (!std::strcmp(mode, "presence")) return vpcsc::bench::presenceMode(argc - 1, argv + 1);
         return vpcsc::bench::toolMode(argc - 1, argv + 1);
     } catch (const std::exception& e) {
