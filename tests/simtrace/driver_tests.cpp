@@ -1,0 +1,562 @@
+// Driver-level tests of ifd-simtrace: the built libifdsimtrace.so, dlopen'ed as pcscd does, with
+// its real libusb code path talking to a simulated SIMtrace2 behind umockdev (sim_st2.hpp).
+// Run by simtrace-driver.sh under umockdev-wrapper.
+extern "C" {
+#include <PCSC/ifdhandler.h>
+}
+#include <PCSC/reader.h>
+#include <arpa/inet.h>
+#include <dlfcn.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <cstdarg>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "ifd-simtrace/st2_protocol.hpp"
+#include "ifd-simtrace/trace.hpp"
+#include "include/vpcsc/simtrace.h"
+#include "tests/simtrace/sim_st2.hpp"
+
+using namespace vpcsc;
+using namespace vpcsc::st2;
+using vpcsc::test::Board;
+using vpcsc::test::SimSimtrace;
+
+namespace {
+
+std::mutex g_logMutex;
+std::vector<std::string> g_log;
+
+bool logContains(const std::string& needle) {
+    std::lock_guard lock(g_logMutex);
+    for (const auto& l : g_log)
+        if (l.find(needle) != std::string::npos) return true;
+    return false;
+}
+
+struct Drv {
+    RESPONSECODE (*createChannelByName)(DWORD, LPSTR);
+    RESPONSECODE (*closeChannel)(DWORD);
+    RESPONSECODE (*getCapabilities)(DWORD, DWORD, PDWORD, PUCHAR);
+    RESPONSECODE (*powerICC)(DWORD, DWORD, PUCHAR, PDWORD);
+    RESPONSECODE (*transmitToICC)(DWORD, SCARD_IO_HEADER, PUCHAR, DWORD, PUCHAR, PDWORD, PSCARD_IO_HEADER);
+    RESPONSECODE (*control)(DWORD, DWORD, PUCHAR, DWORD, PUCHAR, DWORD, LPDWORD);
+    RESPONSECODE (*iccPresence)(DWORD);
+
+    static Drv& get() {
+        static Drv d = [] {
+            const char* b = std::getenv("top_builddir");
+            const std::string path = std::string(b ? b : ".") + "/.libs/libifdsimtrace.so";
+            void* h = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+            if (!h) FAIL("dlopen " << path << ": " << dlerror());
+            Drv x{};
+            x.createChannelByName = reinterpret_cast<decltype(x.createChannelByName)>(dlsym(h, "IFDHCreateChannelByName"));
+            x.closeChannel = reinterpret_cast<decltype(x.closeChannel)>(dlsym(h, "IFDHCloseChannel"));
+            x.getCapabilities = reinterpret_cast<decltype(x.getCapabilities)>(dlsym(h, "IFDHGetCapabilities"));
+            x.powerICC = reinterpret_cast<decltype(x.powerICC)>(dlsym(h, "IFDHPowerICC"));
+            x.transmitToICC = reinterpret_cast<decltype(x.transmitToICC)>(dlsym(h, "IFDHTransmitToICC"));
+            x.control = reinterpret_cast<decltype(x.control)>(dlsym(h, "IFDHControl"));
+            x.iccPresence = reinterpret_cast<decltype(x.iccPresence)>(dlsym(h, "IFDHICCPresence"));
+            return x;
+        }();
+        return d;
+    }
+    RESPONSECODE open(DWORD lun, const std::string& name) {
+        std::string copy = name;
+        return createChannelByName(lun, copy.data());
+    }
+    RESPONSECODE ctl(DWORD lun, unsigned long code, ByteView in, Bytes& out, DWORD cap = 70000) {
+        out.assign(cap, 0);
+        DWORD n = 0;
+        const RESPONSECODE rc = control(lun, code, const_cast<PUCHAR>(in.data()), static_cast<DWORD>(in.size()), out.data(), cap, &n);
+        out.resize(rc == IFD_SUCCESS ? n : 0);
+        return rc;
+    }
+    RESPONSECODE ctl(DWORD lun, unsigned long code, ByteView in = {}) {
+        Bytes out;
+        return ctl(lun, code, in, out);
+    }
+    bool waitPresence(DWORD lun, RESPONSECODE want, int ms = 2000) {
+        for (int i = 0; i < ms / 5; ++i) {
+            if (iccPresence(lun) == want) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        return false;
+    }
+};
+
+struct Channel {
+    DWORD lun;
+    ~Channel() { Drv::get().closeChannel(lun); }
+};
+
+// One UDP socket on loopback receives the driver's GSMTAP; the configuration file naming it is
+// written before the first channel opens (the driver reads it once per process).
+int gsmtapSocket() {
+    static int fd = [] {
+        const int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+        socklen_t len = sizeof a;
+        getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+        const std::string conf = "/tmp/vpcsc-simtrace-test-" + std::to_string(getpid()) + ".conf";
+        std::ofstream(conf) << "# test configuration\ngsmtap = 127.0.0.1:" << ntohs(a.sin_port) << "\nlog = debug\n";
+        setenv("VPCSC_SIMTRACE_CONF", conf.c_str(), 1);
+        return s;
+    }();
+    return fd;
+}
+
+std::vector<Bytes> gsmtapPackets(int waitMs = 300) {
+    std::vector<Bytes> out;
+    pollfd p{gsmtapSocket(), POLLIN, 0};
+    while (poll(&p, 1, waitMs) > 0) {
+        Bytes b(70000);
+        const ssize_t n = recv(p.fd, b.data(), b.size(), 0);
+        if (n < 0) break;
+        b.resize(static_cast<std::size_t>(n));
+        out.push_back(std::move(b));
+        waitMs = 50;
+    }
+    return out;
+}
+
+Bytes statusMsg(std::uint32_t flags) {
+    return encodeMessage(MsgClass::Cardem, cardem::BD_STATUS, encodeStatus({flags, 3000, 1, 1, 10, 9600}));
+}
+
+// The PC/SC client playing the SIM: GET_EVENT / PUT_RESPONSE in a thread.
+struct SimApp {
+    DWORD lun;
+    std::function<Bytes(const Bytes&)> answer;
+    std::atomic<bool> stop{false};
+    std::mutex m;
+    std::vector<Bytes> commands;
+    std::vector<Bytes> events;
+    std::thread t;
+    SimApp(DWORD l, std::function<Bytes(const Bytes&)> a) : lun(l), answer(std::move(a)) {
+        t = std::thread([this] {
+            while (!stop) {
+                Bytes ev;
+                const Bytes timeout{100, 0};
+                if (Drv::get().ctl(lun, VPCSC_SIMTRACE_GET_EVENT, timeout, ev) != IFD_SUCCESS) {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                    continue;
+                }
+                if (ev.empty()) continue;
+                {
+                    std::lock_guard lock(m);
+                    events.push_back(ev);
+                }
+                if (ev[0] != VPCSC_SIMTRACE_EV_APDU) continue;
+                const Bytes cmd(ev.begin() + 1, ev.end());
+                {
+                    std::lock_guard lock(m);
+                    commands.push_back(cmd);
+                }
+                Drv::get().ctl(lun, VPCSC_SIMTRACE_PUT_RESPONSE, answer(cmd));
+            }
+        });
+    }
+    ~SimApp() {
+        stop = true;
+        t.join();
+    }
+    std::vector<Bytes> seen() {
+        std::lock_guard lock(m);
+        return commands;
+    }
+    bool sawEvent(std::uint8_t type) {
+        std::lock_guard lock(m);
+        for (const auto& e : events)
+            if (!e.empty() && e[0] == type) return true;
+        return false;
+    }
+};
+
+const Bytes kFci = fromHex("00 00 00 00 3F 00 01 00 00 00 00 00 0D 13 00 0A 04 00 83 8A 83 8A 00");
+
+Bytes simAnswer(const Bytes& c) {
+    if (c.size() >= 2 && c[1] == 0xA4) {
+        Bytes r = kFci;
+        append(r, fromHex("90 00"));
+        return r;
+    }
+    if (c.size() >= 2 && c[1] == 0xB2) return fromHex("DE AD BE EF 90 00");
+    if (c.size() >= 2 && c[1] == 0xB0) return fromHex("01 02 03 90 00");
+    if (c.size() >= 2 && c[1] == 0x20) return c.size() == 13 && c[5] == '1' ? fromHex("90 00") : fromHex("63 C2");
+    if (c.size() >= 2 && c[1] == 0x88) {
+        Bytes r = fromHex("DB 08 11 22 33 44 55 66 77 88");
+        append(r, fromHex("90 00"));
+        return r;
+    }
+    return fromHex("6D 00");
+}
+
+// Armed cardem reader with the phone powered.
+void armAndPower(Drv& d, DWORD lun, SimSimtrace& sim) {
+    REQUIRE(d.ctl(lun, VPCSC_SIMTRACE_SET_ATR, fromHex("3B 9F 96 80 1F C7 80 31 A0 73 BE 21 13 67 43 20 07 18 00 00 01 A5")) == IFD_SUCCESS);
+    REQUIRE(d.ctl(lun, VPCSC_SIMTRACE_ARM) == IFD_SUCCESS);
+    sim.send(0x86, statusMsg(STATUS_F_VCC_PRESENT | STATUS_F_CLK_ACTIVE));
+    REQUIRE(d.waitPresence(lun, IFD_ICC_PRESENT));
+}
+
+}  // namespace
+
+extern "C" __attribute__((visibility("default"))) void log_msg(const int priority, const char* fmt, ...) {
+    char buf[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    std::vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (std::getenv("SIMTRACE_TEST_VERBOSE")) std::fprintf(stderr, "[pcscd log %d] %s\n", priority, buf);
+    std::lock_guard lock(g_logMutex);
+    g_log.emplace_back(buf);
+}
+
+TEST_CASE("simtrace: enumeration by interface; DFU refused; nothing sent before ARM", "[simtrace][driver]") {
+    REQUIRE(vpcsc::test::umockdevAvailable());
+    gsmtapSocket();
+    Drv& d = Drv::get();
+    SimSimtrace sim(Board::SimtraceCardem);
+    REQUIRE(d.open(0x10000, sim.deviceName(0)) == IFD_SUCCESS);
+    Channel ch{0x10000};
+    CHECK(d.open(0x20000, sim.deviceName(1)) == IFD_NO_SUCH_DEVICE);  // DFU runtime interface
+    CHECK(logContains("is not a SIMtrace2 trace or cardem function"));
+    CHECK(d.open(0x30000, "usb:1d50/60e3:libudev:0:/dev/bus/usb/001/250") == IFD_NO_SUCH_DEVICE);
+    CHECK(d.open(0x30000, "usb:garbage") == IFD_NO_SUCH_DEVICE);
+    CHECK(d.open(0x30000, std::string(600, 'x')) == IFD_NO_SUCH_DEVICE);
+
+    // 4 bulk IN and 1 interrupt IN transfers always pending.
+    CHECK(sim.waitPendingIn(0x85, 4));
+    CHECK(sim.waitPendingIn(0x86, 1));
+
+    Bytes info;
+    REQUIRE(d.ctl(0x10000, VPCSC_SIMTRACE_GET_INFO, {}, info) == IFD_SUCCESS);
+    REQUIRE(info.size() >= 9);
+    CHECK(info[0] == 2);  // cardem
+    CHECK(info[1] == 0);  // not armed
+    CHECK(toHex(ByteView(info).subspan(9)) == "3B 80 80 81 1F C7 59");  // the firmware's default ATR
+    CHECK(d.iccPresence(0x10000) == IFD_ICC_NOT_PRESENT);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK(sim.received(0x04).empty());  // never cut the phone off its SIM at hot-plug
+
+    DWORD len = 1;
+    UCHAR v[8] = {};
+    CHECK(d.getCapabilities(0x10000, TAG_IFD_SIMULTANEOUS_ACCESS, &len, v) == IFD_SUCCESS);
+    CHECK(v[0] >= 2);
+    len = sizeof v;
+    CHECK(d.getCapabilities(0x10000, TAG_IFD_POLLING_THREAD_WITH_TIMEOUT, &len, v) == IFD_SUCCESS);
+    CHECK(len == sizeof(void*));
+    UCHAR rx[64];
+    DWORD rxLen = sizeof rx;
+    UCHAR tx[] = {0x00, 0xA4, 0x00, 0x00};
+    SCARD_IO_HEADER pci{SCARD_PROTOCOL_T0, 8};
+    CHECK(d.transmitToICC(0x10000, pci, tx, 4, rx, &rxLen, nullptr) == IFD_ERROR_NOT_SUPPORTED);
+    CHECK(rxLen == 0);
+    CHECK(d.ctl(0x10000, VPCSC_SIMTRACE_PUT_RESPONSE, fromHex("90 00")) == IFD_COMMUNICATION_ERROR);
+    CHECK(d.ctl(0x10000, 0x42000000 + 3599) == IFD_ERROR_NOT_SUPPORTED);
+}
+
+TEST_CASE("simtrace: a DFU-mode board gives no reader", "[simtrace][driver]") {
+    REQUIRE(vpcsc::test::umockdevAvailable());
+    gsmtapSocket();
+    SimSimtrace sim(Board::DfuMode);
+    CHECK(Drv::get().open(0x40000, sim.deviceName(0)) == IFD_NO_SUCH_DEVICE);
+}
+
+TEST_CASE("simtrace: ARM, then a phone sends SELECT, GET RESPONSE, READ RECORD, VERIFY, AUTHENTICATE", "[simtrace][driver]") {
+    REQUIRE(vpcsc::test::umockdevAvailable());
+    gsmtapSocket();
+    Drv& d = Drv::get();
+    SimSimtrace sim(Board::SimtraceCardem);
+    REQUIRE(d.open(0x10000, sim.deviceName(0)) == IFD_SUCCESS);
+    Channel ch{0x10000};
+    REQUIRE(sim.waitPendingIn(0x85, 4));
+
+    REQUIRE(d.ctl(0x10000, VPCSC_SIMTRACE_SET_ATR, fromHex("3B 02 14 50")) == IFD_SUCCESS);
+    CHECK(sim.received(0x04).empty());
+    REQUIRE(d.ctl(0x10000, VPCSC_SIMTRACE_ARM) == IFD_SUCCESS);
+    CHECK(toHex(sim.waitReceived(0x04)) == "01 08 00 00 00 00 0C 00 01 00 00 00");
+    CHECK(toHex(sim.waitReceived(0x04)) == "01 02 00 00 00 00 0D 00 04 3B 02 14 50");
+    CHECK(toHex(sim.waitReceived(0x04)) == "01 05 00 00 00 00 09 00 01");
+    CHECK(toHex(sim.waitReceived(0x04)) == "02 02 00 00 00 00 09 00 01");
+    CHECK(toHex(sim.waitReceived(0x04)) == "01 04 00 00 00 00 08 00");
+    CHECK(d.iccPresence(0x10000) == IFD_ICC_NOT_PRESENT);  // VCC still off
+
+    // The phone powers the SIM: STATUS on the interrupt endpoint wakes the polling function.
+    using PollFn = RESPONSECODE (*)(DWORD, int);
+    PollFn poll = nullptr;
+    DWORD len = sizeof poll;
+    REQUIRE(d.getCapabilities(0x10000, TAG_IFD_POLLING_THREAD_WITH_TIMEOUT, &len, reinterpret_cast<PUCHAR>(&poll)) == IFD_SUCCESS);
+    std::thread power([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        sim.send(0x86, statusMsg(STATUS_F_VCC_PRESENT | STATUS_F_CLK_ACTIVE));
+    });
+    const auto t0 = std::chrono::steady_clock::now();
+    CHECK(poll(0x10000, 5000) == IFD_SUCCESS);
+    power.join();
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(2000));
+    CHECK(d.waitPresence(0x10000, IFD_ICC_PRESENT));
+    UCHAR atr[MAX_ATR_SIZE];
+    DWORD atrLen = sizeof atr;
+    REQUIRE(d.powerICC(0x10000, IFD_POWER_UP, atr, &atrLen) == IFD_SUCCESS);
+    CHECK(toHex(ByteView(atr, atrLen)) == "3B 02 14 50");
+    CHECK(d.powerICC(0x10000, IFD_POWER_DOWN, nullptr, nullptr) == IFD_SUCCESS);
+    CHECK(sim.received(0x04).empty());  // power actions never touch the link
+    gsmtapPackets(100);
+
+    SimApp app(0x10000, simAnswer);
+    // GSM SELECT MF: case 3 on the wire, 9F17, then GET RESPONSE.
+    CHECK(toHex(vpcsc::test::phoneTpdu(sim, fromHex("A0 A4 00 00 02"), fromHex("3F 00"))) == "A4 9F 17");
+    CHECK(toHex(vpcsc::test::phoneTpdu(sim, fromHex("A0 C0 00 00 17"), {})) == "C0 " + toHex(kFci) + " 90 00");
+    CHECK(toHex(vpcsc::test::phoneTpdu(sim, fromHex("00 B2 01 04 04"), {})) == "B2 DE AD BE EF 90 00");
+    CHECK(toHex(vpcsc::test::phoneTpdu(sim, fromHex("00 20 00 01 08"), fromHex("31 32 33 34 FF FF FF FF"))) == "20 90 00");
+    CHECK(toHex(vpcsc::test::phoneTpdu(sim, fromHex("00 20 00 01 08"), fromHex("39 39 39 39 FF FF FF FF"))) == "20 63 C2");
+    // USIM AUTHENTICATE: case 4 -> 61xx, GET RESPONSE.
+    const Bytes rand16(16, 0xAB);
+    Bytes authData{0x10};
+    append(authData, rand16);
+    Bytes authHdr = fromHex("00 88 00 81");
+    authHdr.push_back(static_cast<std::uint8_t>(authData.size()));
+    CHECK(toHex(vpcsc::test::phoneTpdu(sim, authHdr, authData)) == "88 61 0A");
+    CHECK(toHex(vpcsc::test::phoneTpdu(sim, fromHex("00 C0 00 00 0A"), {})) == "C0 DB 08 11 22 33 44 55 66 77 88 90 00");
+
+    const auto seen = app.seen();
+    REQUIRE(seen.size() == 5);  // GET RESPONSEs are answered by the driver
+    CHECK(toHex(seen[0]) == "A0 A4 00 00 02 3F 00 00");
+    CHECK(toHex(seen[1]) == "00 B2 01 04 04");
+    CHECK(toHex(seen[2]) == "00 20 00 01 08 31 32 33 34 FF FF FF FF");
+    CHECK(toHex(seen[4]).rfind("00 88 00 81 11 10 AB", 0) == 0);
+    CHECK(seen[4].back() == 0x00);  // Le added for the case-4 command
+    CHECK(app.sawEvent(VPCSC_SIMTRACE_EV_POWER_ON));
+
+    // Every exchange went to GSMTAP as an APDU (C-APDU + R-APDU).
+    const auto packets = gsmtapPackets();
+    REQUIRE(packets.size() >= 5);
+    CHECK(toHex(ByteView(packets[1]).first(16)) == "02 04 04 00 00 00 00 00 00 00 00 00 00 00 00 00");
+    CHECK(toHex(ByteView(packets[1]).subspan(16)) == "00 B2 01 04 04 DE AD BE EF 90 00");
+
+    // Trace records: the APDU exchanges.
+    Bytes trace;
+    REQUIRE(d.ctl(0x10000, VPCSC_SIMTRACE_READ_TRACE, {}, trace) == IFD_SUCCESS);
+    const auto records = vpcsc::simtrace::decodeRecords(trace);
+    int apdus = 0;
+    for (const auto& r : records) apdus += r.type == VPCSC_SIMTRACE_REC_APDU;
+    CHECK(apdus == 5);
+}
+
+TEST_CASE("simtrace: 6Cxx and the repeat, phone reset, DISARM", "[simtrace][driver]") {
+    REQUIRE(vpcsc::test::umockdevAvailable());
+    gsmtapSocket();
+    Drv& d = Drv::get();
+    SimSimtrace sim(Board::SimtraceCardem);
+    REQUIRE(d.open(0x10000, sim.deviceName(0)) == IFD_SUCCESS);
+    Channel ch{0x10000};
+    REQUIRE(sim.waitPendingIn(0x85, 4));
+    armAndPower(d, 0x10000, sim);
+    sim.received(0x04);
+    SimApp app(0x10000, simAnswer);
+    CHECK(toHex(vpcsc::test::phoneTpdu(sim, fromHex("00 B0 00 00 00"), {})) == "6C 03");
+    CHECK(toHex(vpcsc::test::phoneTpdu(sim, fromHex("00 B0 00 00 03"), {})) == "B0 01 02 03 90 00");
+    CHECK(app.seen().size() == 1);  // the repeat came from the driver
+
+    // Phone reset: RST asserted -> card gone, RESET event; released -> present again.
+    sim.send(0x86, statusMsg(STATUS_F_VCC_PRESENT | STATUS_F_CLK_ACTIVE | STATUS_F_RESET_ACTIVE));
+    CHECK(d.waitPresence(0x10000, IFD_ICC_NOT_PRESENT));
+    sim.send(0x86, statusMsg(STATUS_F_VCC_PRESENT | STATUS_F_CLK_ACTIVE));
+    CHECK(d.waitPresence(0x10000, IFD_ICC_PRESENT));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    CHECK(app.sawEvent(VPCSC_SIMTRACE_EV_RESET));
+    CHECK(toHex(vpcsc::test::phoneTpdu(sim, fromHex("00 B2 01 04 04"), {})) == "B2 DE AD BE EF 90 00");
+
+    // PPS reported by the firmware reaches the client.
+    Pts pts;
+    pts.length = 4;
+    pts.request = {0xFF, 0x10, 0x94, 0x7B, 0, 0};
+    pts.response = pts.request;
+    sim.send(0x85, encodeMessage(MsgClass::Cardem, cardem::DO_PTS, encodePts(pts)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    CHECK(app.sawEvent(VPCSC_SIMTRACE_EV_PPS));
+
+    REQUIRE(d.ctl(0x10000, VPCSC_SIMTRACE_DISARM) == IFD_SUCCESS);
+    CHECK(toHex(sim.waitReceived(0x04)) == "01 05 00 00 00 00 09 00 00");
+    CHECK(toHex(sim.waitReceived(0x04)) == "02 02 00 00 00 00 09 00 00");
+    CHECK(d.iccPresence(0x10000) == IFD_ICC_NOT_PRESENT);
+}
+
+TEST_CASE("simtrace: malformed and oversize device messages are logged and dropped", "[simtrace][driver]") {
+    REQUIRE(vpcsc::test::umockdevAvailable());
+    gsmtapSocket();
+    Drv& d = Drv::get();
+    SimSimtrace sim(Board::SimtraceCardem);
+    REQUIRE(d.open(0x10000, sim.deviceName(0)) == IFD_SUCCESS);
+    Channel ch{0x10000};
+    REQUIRE(sim.waitPendingIn(0x85, 4));
+    armAndPower(d, 0x10000, sim);
+    sim.received(0x04);
+    const std::vector<Bytes> bad = {
+        fromHex("01"),                                                      // shorter than a header
+        fromHex("01 06 00 00 00 00 FF 00 01 00 00 00 05 00 A0"),             // msg_len past the transfer
+        fromHex("01 06 00 00 00 00 0E 00 01 00 00 00 05 00"),                // data_len 5, no data
+        fromHex("01 06 00 00 00 00 11 00 01 00 00 00 03 00 A0 A4 00"),       // 3-byte TPDU header
+        fromHex("01 06 00 00 00 00 0E 00 02 00 00 00 00 00"),                // data with no header before
+        fromHex("01 04 00 00 00 00 0A 00 01 00"),                            // short STATUS
+        fromHex("07 01 00 00 00 00 08 00"),                                  // unknown class
+        fromHex("03 04 00 00 00 00 08 00"),                                  // sniff message on cardem
+        Bytes(300, 0x01),                                                    // longer than 280
+        Bytes(5000, 0x01),                                                   // overflows the 4096-byte transfer
+    };
+    for (const Bytes& b : bad) sim.send(0x85, b);
+    sim.send(0x86, Bytes(100, 0xFF));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    CHECK(logContains("dropping malformed message"));
+    CHECK(d.iccPresence(0x10000) == IFD_ICC_PRESENT);
+    CHECK(sim.waitPendingIn(0x85, 4));  // every IN transfer was resubmitted
+    // The driver still works.
+    SimApp app(0x10000, simAnswer);
+    CHECK(toHex(vpcsc::test::phoneTpdu(sim, fromHex("00 B2 01 04 04"), {})) == "B2 DE AD BE EF 90 00");
+    // Bad client input through SCardControl.
+    CHECK(d.ctl(0x10000, VPCSC_SIMTRACE_SET_ATR, Bytes(34, 0x3B)) == IFD_COMMUNICATION_ERROR);
+    CHECK(d.ctl(0x10000, VPCSC_SIMTRACE_SET_ATR, {}) == IFD_COMMUNICATION_ERROR);
+    CHECK(d.ctl(0x10000, VPCSC_SIMTRACE_PUT_RESPONSE, fromHex("90")) == IFD_COMMUNICATION_ERROR);
+    CHECK(d.ctl(0x10000, VPCSC_SIMTRACE_GET_EVENT, fromHex("01 02 03")) == IFD_COMMUNICATION_ERROR);
+    Bytes small;
+    CHECK(d.ctl(0x10000, VPCSC_SIMTRACE_READ_TRACE, {}, small, 4) == IFD_ERROR_INSUFFICIENT_BUFFER);
+}
+
+TEST_CASE("simtrace: unplug during a TPDU", "[simtrace][driver]") {
+    REQUIRE(vpcsc::test::umockdevAvailable());
+    gsmtapSocket();
+    Drv& d = Drv::get();
+    SimSimtrace sim(Board::SimtraceCardem);
+    REQUIRE(d.open(0x10000, sim.deviceName(0)) == IFD_SUCCESS);
+    REQUIRE(sim.waitPendingIn(0x85, 4));
+    armAndPower(d, 0x10000, sim);
+    sim.send(0x85, encodeMessage(MsgClass::Cardem, cardem::DO_RX_DATA, encodeData({DATA_F_TPDU_HDR, fromHex("00 B0 00 00 10")})));
+    Bytes ev;
+    for (int i = 0; i < 10 && (ev.empty() || ev[0] != VPCSC_SIMTRACE_EV_APDU); ++i)
+        REQUIRE(d.ctl(0x10000, VPCSC_SIMTRACE_GET_EVENT, {}, ev) == IFD_SUCCESS);
+    REQUIRE(toHex(ev) == "01 00 B0 00 00 10");
+    sim.unplug();
+    CHECK(d.waitPresence(0x10000, IFD_NO_SUCH_DEVICE));
+    CHECK(d.ctl(0x10000, VPCSC_SIMTRACE_PUT_RESPONSE, fromHex("90 00")) == IFD_NO_SUCH_DEVICE);
+    CHECK(d.ctl(0x10000, VPCSC_SIMTRACE_GET_EVENT) == IFD_NO_SUCH_DEVICE);
+    const auto t0 = std::chrono::steady_clock::now();
+    CHECK(d.closeChannel(0x10000) == IFD_SUCCESS);
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));
+    CHECK(d.iccPresence(0x10000) == IFD_NO_SUCH_DEVICE);
+}
+
+TEST_CASE("simtrace: two cardem readers on one qmod board, DFU interface refused", "[simtrace][driver]") {
+    REQUIRE(vpcsc::test::umockdevAvailable());
+    gsmtapSocket();
+    Drv& d = Drv::get();
+    SimSimtrace sim(Board::QmodCardem);
+    REQUIRE(d.open(0x10000, sim.deviceName(0)) == IFD_SUCCESS);
+    Channel a{0x10000};
+    REQUIRE(d.open(0x20000, sim.deviceName(1)) == IFD_SUCCESS);
+    Channel b{0x20000};
+    CHECK(d.open(0x30000, sim.deviceName(2)) == IFD_NO_SUCH_DEVICE);
+    CHECK(sim.waitPendingIn(0x85, 4));
+    CHECK(sim.waitPendingIn(0x82, 4));
+    REQUIRE(d.ctl(0x20000, VPCSC_SIMTRACE_ARM) == IFD_SUCCESS);
+    CHECK(!sim.waitReceived(0x01).empty());
+    CHECK(sim.received(0x04).empty());  // only the second slot was armed
+    sim.send(0x83, statusMsg(STATUS_F_VCC_PRESENT | STATUS_F_CLK_ACTIVE));
+    CHECK(d.waitPresence(0x20000, IFD_ICC_PRESENT));
+    CHECK(d.iccPresence(0x10000) == IFD_ICC_NOT_PRESENT);
+    SimApp app(0x20000, simAnswer);
+    CHECK(toHex(vpcsc::test::phoneTpdu(sim, fromHex("00 B2 01 04 04"), {}, 0x82, 0x01)) == "B2 DE AD BE EF 90 00");
+}
+
+TEST_CASE("simtrace: trace reader: sniffed ATR, every error flag, records, GSMTAP byte for byte", "[simtrace][driver]") {
+    REQUIRE(vpcsc::test::umockdevAvailable());
+    gsmtapSocket();
+    Drv& d = Drv::get();
+    SimSimtrace sim(Board::SimtraceTrace);
+    REQUIRE(d.open(0x50000, sim.deviceName(0)) == IFD_SUCCESS);
+    Channel ch{0x50000};
+    CHECK(d.open(0x60000, sim.deviceName(1)) == IFD_NO_SUCH_DEVICE);
+    REQUIRE(sim.waitPendingIn(0x82, 4));
+    CHECK(sim.pendingIn(0x83) == 1);
+    gsmtapPackets(100);
+    CHECK(d.iccPresence(0x50000) == IFD_ICC_NOT_PRESENT);
+    UCHAR atr[MAX_ATR_SIZE];
+    DWORD atrLen = sizeof atr;
+    CHECK(d.powerICC(0x50000, IFD_POWER_UP, atr, &atrLen) == IFD_ICC_NOT_PRESENT);
+    CHECK(atrLen == 0);
+
+    auto sniff = [&](std::uint8_t type, ByteView payload) { sim.send(0x82, encodeMessage(MsgClass::Sniff, type, payload)); };
+    const Bytes theAtr = fromHex("3B 9F 96 80 1F C7 80 31 A0 73 BE 21 13 67 43 20 07 18 00 00 01 A5");
+    sniff(sniff::CHANGE, encodeU32(SNIFF_CHANGE_RESET_DEASSERT));
+    sniff(sniff::ATR, encodeData({0, theAtr}));
+    CHECK(d.waitPresence(0x50000, IFD_ICC_PRESENT));
+    atrLen = sizeof atr;
+    REQUIRE(d.powerICC(0x50000, IFD_POWER_UP, atr, &atrLen) == IFD_SUCCESS);
+    CHECK(Bytes(atr, atr + atrLen) == theAtr);
+    sniff(sniff::PPS, encodeData({0, fromHex("FF 10 96 79")}));
+    sniff(sniff::PPS, encodeData({0, fromHex("FF 10 96 79")}));
+    sniff(sniff::FIDI, encodeByte(0x96));
+    const Bytes tpdu = fromHex("00 A4 00 04 02 3F 00 61 1C");
+    sniff(sniff::TPDU, encodeData({0, tpdu}));
+    const std::uint32_t flags[] = {SNIFF_DATA_ERROR_INCOMPLETE, SNIFF_DATA_ERROR_MALFORMED, SNIFF_DATA_ERROR_CHECKSUM,
+                                   SNIFF_DATA_ERROR_OVERRUN, SNIFF_DATA_ERROR_FRAMING, SNIFF_DATA_ERROR_PARITY};
+    for (std::uint32_t f : flags) {
+        sniff(sniff::TPDU, encodeData({f, fromHex("00 B0 00 00 02")}));
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the firmware queues only 3
+    }
+    sniff(sniff::CHANGE, encodeU32(SNIFF_CHANGE_TIMEOUT_WT));
+    sniff(sniff::CHANGE, encodeU32(SNIFF_CHANGE_RESET_ASSERT));
+    CHECK(d.waitPresence(0x50000, IFD_ICC_NOT_PRESENT));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+
+    Bytes out;
+    REQUIRE(d.ctl(0x50000, VPCSC_SIMTRACE_READ_TRACE, {}, out) == IFD_SUCCESS);
+    const auto recs = vpcsc::simtrace::decodeRecords(out);
+    std::string summary;
+    for (const auto& r : recs) summary += std::to_string(r.type) + ":" + std::to_string(r.flags) + " ";
+    CHECK(summary == "4:8 1:0 2:0 2:0 5:0 3:0 3:32 3:64 3:128 3:256 3:512 3:1024 4:16 4:4 ");
+    REQUIRE(recs.size() == 14);
+    CHECK(recs[1].data == theAtr);
+    CHECK(recs[5].data == tpdu);
+    CHECK(recs[4].data == fromHex("96"));
+    CHECK(recs[0].timestampUs <= recs[13].timestampUs);
+    Bytes again;
+    REQUIRE(d.ctl(0x50000, VPCSC_SIMTRACE_READ_TRACE, {}, again) == IFD_SUCCESS);
+    CHECK(again.empty());  // records are consumed
+
+    const auto packets = gsmtapPackets();
+    REQUIRE(packets.size() == 10);  // ATR, PPS req, PPS rsp, 7 TPDUs
+    CHECK(toHex(packets[0]) == "02 04 04 00 00 00 00 00 00 00 00 00 01 00 00 00 " + toHex(theAtr));
+    CHECK(toHex(packets[1]) == "02 04 04 00 00 00 00 00 00 00 00 00 02 00 00 00 FF 10 96 79");
+    CHECK(toHex(packets[2]) == "02 04 04 00 00 00 00 00 00 00 00 00 03 00 00 00 FF 10 96 79");
+    CHECK(toHex(packets[3]) == "02 04 04 00 00 00 00 00 00 00 00 00 00 00 00 00 00 A4 00 04 02 3F 00 61 1C");
+
+    // Malformed sniffer messages are dropped; the reader carries on; nothing was ever sent.
+    sim.send(0x82, fromHex("03 02 00 00 00 00 0E 00 00 00 00 00 09 00"));
+    sim.send(0x82, fromHex("01 06 00 00 00 00 08 00"));
+    sniff(sniff::ATR, encodeData({SNIFF_DATA_ERROR_INCOMPLETE, fromHex("3B")}));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    CHECK(d.iccPresence(0x50000) == IFD_ICC_NOT_PRESENT);
+    sniff(sniff::ATR, encodeData({0, theAtr}));
+    CHECK(d.waitPresence(0x50000, IFD_ICC_PRESENT));
+    CHECK(sim.received(0x01).empty());
+    UCHAR rx[16];
+    DWORD rxLen = sizeof rx;
+    UCHAR tx[] = {0x00, 0xB0, 0x00, 0x00, 0x02};
+    CHECK(d.transmitToICC(0x50000, SCARD_IO_HEADER{SCARD_PROTOCOL_T0, 8}, tx, 5, rx, &rxLen, nullptr) == IFD_ERROR_NOT_SUPPORTED);
+    CHECK(d.powerICC(0x50000, IFD_POWER_DOWN, nullptr, nullptr) == IFD_SUCCESS);
+    CHECK(sim.received(0x01).empty());
+}
