@@ -123,7 +123,7 @@ TEST_CASE("persistent changes mark the card dirty, reads do not", "[image]") {
 }
 
 TEST_CASE("the shipped example images load", "[image]") {
-    for (const char* name : {"iso7816-blank.json", "iso7816-sample.json"}) {
+    for (const char* name : {"iso7816-blank.json", "iso7816-sample.json", "iso7816-keys.json"}) {
         INFO(name);
         std::ifstream in(std::string(VPCSC_TOP_SRCDIR) + "/vicc/cards/examples/" + name);
         REQUIRE(in);

@@ -1,7 +1,9 @@
 // A card with keys for the security command tests (the "keys" member of doc/card-image.md).
 #pragma once
 
+#include <fstream>
 #include <memory>
+#include <string>
 
 #include "tests/iso7816/card_helpers.hpp"
 
@@ -34,6 +36,22 @@ inline std::unique_ptr<Iso7816Card> keyCard() {
     auto card = blankCard();
     card->loadState(nlohmann::json::parse(kKeyImage));
     return card;
+}
+
+// vicc/cards/examples/<name> loaded into the blank card.
+inline std::unique_ptr<Iso7816Card> exampleCard(const std::string& name) {
+    std::ifstream in(std::string(VPCSC_TOP_SRCDIR) + "/vicc/cards/examples/" + name);
+    if (!in) throw std::runtime_error("cannot open example " + name);
+    auto card = blankCard();
+    card->loadState(nlohmann::json::parse(in));
+    return card;
+}
+
+// A command APDU from its parts (extended lengths when needed), processed; hex response.
+inline std::string txApdu(Card& card, std::uint8_t cla, std::uint8_t ins, std::uint8_t p1, std::uint8_t p2, ByteView data,
+                          std::optional<std::uint32_t> ne = std::nullopt, bool extended = false) {
+    CommandApdu c{cla, ins, p1, p2, Bytes(data.begin(), data.end()), ne, extended};
+    return toHex(card.process(c.encode()));
 }
 
 // The response data of a "... 90 00" hex response.

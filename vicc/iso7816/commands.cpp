@@ -12,7 +12,9 @@ const CommandTable& iso7816Commands() {
         .add(0x0E, &C::eraseBinary)      // ERASE BINARY, ISO 7816-4 §11.3.7
         .add(0x0F, &C::eraseBinary)
         .add(0x20, &C::verify)           // VERIFY, ISO 7816-4 §11.5
+        .add(0x22, &C::manageSecurityEnvironment)  // MANAGE SECURITY ENVIRONMENT, ISO 7816-4 §11.5
         .add(0x24, &C::changeReferenceData)  // CHANGE REFERENCE DATA, ISO 7816-4 §11.5
+        .add(0x2A, &C::performSecurityOperation)   // PERFORM SECURITY OPERATION, ISO 7816-8 §5
         .add(0x2C, &C::resetRetryCounter)    // RESET RETRY COUNTER, ISO 7816-4 §11.5
         // EXTERNAL AUTHENTICATE (no Le) and MUTUAL AUTHENTICATE (Le: the card answers), ISO 7816-4 §11.5
         .add(0x82, [](Iso7816Card& card, const CommandApdu& c, LogicalChannel& ch) {
@@ -21,6 +23,8 @@ const CommandTable& iso7816Commands() {
         .add(0x84, &C::getChallenge)     // GET CHALLENGE, ISO 7816-4 §11.5
         .add(0x88, &C::internalAuthenticate)  // INTERNAL AUTHENTICATE, ISO 7816-4 §11.5
         .add(0x44, &C::activateFile)     // ACTIVATE FILE, ISO 7816-9 §6.3
+        .add(0x46, &C::generateAsymmetricKeyPair)  // GENERATE ASYMMETRIC KEY PAIR, ISO 7816-8 §5.1
+        .add(0x47, &C::generateAsymmetricKeyPair)
         .add(0x70, &C::manageChannel)    // MANAGE CHANNEL, ISO 7816-4 §11.1.2
         .add(0xA2, &C::searchRecord)     // SEARCH RECORD, ISO 7816-4 §11.4.8
         .add(0xA4, &C::select)           // SELECT, ISO 7816-4 §11.2.2

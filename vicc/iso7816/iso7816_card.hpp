@@ -80,6 +80,9 @@ public:
     Response internalAuthenticate(const CommandApdu& c, LogicalChannel& ch); // 88
     Response externalAuthenticate(const CommandApdu& c, LogicalChannel& ch); // 82 without Le
     Response mutualAuthenticate(const CommandApdu& c, LogicalChannel& ch);   // 82 with Le
+    Response manageSecurityEnvironment(const CommandApdu& c, LogicalChannel& ch);  // 22  security_operations.cpp
+    Response performSecurityOperation(const CommandApdu& c, LogicalChannel& ch);   // 2A
+    Response generateAsymmetricKeyPair(const CommandApdu& c, LogicalChannel& ch);  // 46 47
 
 protected:
     // The dispatch table of this card type; derived types return their modified copy.
@@ -122,6 +125,12 @@ protected:
     // After a file left the tree: channels whose current file was in it fall back to its parent.
     void forgetFile(const fs::File& removed, fs::File& parent);
     LogicalChannel& openChannel(std::uint8_t number, const LogicalChannel* origin);
+    // PERFORM SECURITY OPERATION by P1-P2 (security_operations.cpp).
+    Response computeDigitalSignature(const CommandApdu& c, LogicalChannel& ch);  // 9E9A
+    Response decipher(const CommandApdu& c, LogicalChannel& ch);                 // 8086
+    Response hash(const CommandApdu& c, LogicalChannel& ch);                     // 9080
+    Response verifyDigitalSignature(const CommandApdu& c, LogicalChannel& ch);   // 00A8
+    Response verifyCertificate(const CommandApdu& c, LogicalChannel& ch);        // 00AE
     // Closing the channel the command came on takes effect once its response is built.
     void closeChannel(std::uint8_t number, LogicalChannel& current);
 
