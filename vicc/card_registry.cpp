@@ -15,6 +15,7 @@ std::span<const CardType> cardTypes() {
         {"iso7816", "ISO 7816-4 file system card, PIN 1234", createIso7816Card},
         {"sim", "GSM SIM (TS 51.011, CLA A0): phonebook, SMS, RUN GSM ALGORITHM", createSimCard},
         {"usim", "UICC with a USIM (TS 31.102) and the SIM view: AUTHENTICATE (MILENAGE)", createUsimCard},
+        {"relay", "a real card in another PC/SC reader (--reader), with --mitm hooks", createRelayCard},
         {"cryptoflex", "Schlumberger Cryptoflex 32K e-gate for OpenSC's flex driver", createCryptoflexCard},
     };
     return table;

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -24,6 +25,7 @@
 #include "vicc/card_registry.hpp"
 #include "vicc/image.hpp"
 #include "vicc/session.hpp"
+#include "vicc/trace/gsmtap_trace.hpp"
 #include "vicc/transports/vpcd_client.hpp"
 #include "vicc/transports/vpcd_reversed.hpp"
 
@@ -48,6 +50,7 @@ struct Options {
     int verbosity = 0;
     bool trace = false;
     bool listTypes = false;
+    std::string pcap, gsmtap;  // --pcap FILE, --gsmtap [HOST[:PORT]]
     CardOptions card;
 };
 
@@ -75,6 +78,21 @@ void printTypes(std::span<const CardType> types) {
     for (const CardType& t : types)
         std::printf("%-12.*s %.*s\n", static_cast<int>(t.name.size()), t.name.data(),
                     static_cast<int>(t.description.size()), t.description.data());
+}
+
+// What the transport watches: the stop signal, and the card's absentFd() when it has one (an
+// epoll set is readable while any member is), so that a card leaving wakes a blocked read.
+int wakeDescriptor(int stopFd, int absentFd) {
+    if (absentFd < 0) return stopFd;
+    const int ep = ::epoll_create1(EPOLL_CLOEXEC);
+    if (ep < 0) return stopFd;
+    for (int fd : {stopFd, absentFd}) {
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.fd = fd;
+        ::epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+    }
+    return ep;
 }
 
 int usageError(const CLI::App& app, const std::string& what) {
@@ -114,7 +132,14 @@ int viccMain(int argc, char** argv, std::span<const CardType> types) {
     app.add_flag("-v,--verbose", o.verbosity, "more output: -v warnings, -vv info, -vvv debug, -vvvv APDU dumps");
     app.add_flag("--trace", o.trace, "print every command and response on stderr (PINs masked)");
     app.add_option("--reader", o.card.reader, "relay: the PC/SC reader to forward to");
-    app.add_option("--mitm", o.card.mitm, "relay: man-in-the-middle hook");
+    app.add_option("--mitm", o.card.mitm, "relay: man-in-the-middle hook: PLUGIN.so[,ARGS] or a rule file (doc/relay.md)");
+    app.add_flag("--exclusive", o.card.exclusive, "relay: open the real card exclusively (default: shared)");
+    app.add_flag("--auto-get-response", o.card.autoGetResponse,
+                 "relay: collect 61xx with GET RESPONSE and repeat 6Cxx commands (default: left to the application)");
+    app.add_option("--pcap", o.pcap, "write every ATR and command/response to FILE as GSMTAP in pcap (Wireshark)");
+    auto* gsmtapOpt = app.add_option("--gsmtap", o.gsmtap, "send every ATR and command/response live as GSMTAP over UDP "
+                                                           "to HOST[:PORT] (default 127.0.0.1:4729)")
+                          ->expected(0, 1);
     auto* simGroup = app.add_option_group("sim/usim personalisation", "written into the card (and its image) at start");
     simGroup->add_option("--imsi", o.card.imsi, "IMSI, 6-15 digits (EF.IMSI, EF.ACC)");
     simGroup->add_option("--iccid", o.card.iccid, "ICCID, 19 or 20 digits ending in the Luhn check digit");
@@ -162,6 +187,11 @@ int viccMain(int argc, char** argv, std::span<const CardType> types) {
 
     if (simGroup->count_all() > 0 && o.type != "sim" && o.type != "usim")
         return usageError(app, "--imsi, --iccid, --ki, --opc, --op and --msisdn are for the sim and usim card types");
+    if (gsmtapOpt->count() > 0 && o.gsmtap.empty()) o.gsmtap = "127.0.0.1:" + std::to_string(gsmtap::kUdpPort);
+    if (!o.reversed) {
+        o.card.vpcdHost = o.host;
+        o.card.vpcdPort = o.port;
+    }
     std::unique_ptr<Card> card;
     try {
         card = type->create(o.card);
@@ -172,17 +202,29 @@ int viccMain(int argc, char** argv, std::span<const CardType> types) {
 
     const int stopFd = stopSignalFd();
     if (stopFd < 0) return fatal(std::string("signalfd: ") + std::strerror(errno));
+    const int wakeFd = wakeDescriptor(stopFd, card->absentFd());
     std::unique_ptr<Transport> transport;
     if (o.reversed)
-        transport = std::make_unique<VpcdReversed>(o.bind, std::to_string(o.port), stopFd);
+        transport = std::make_unique<VpcdReversed>(o.bind, std::to_string(o.port), wakeFd);
     else
-        transport = std::make_unique<VpcdClient>(o.host, std::to_string(o.port), stopFd);
+        transport = std::make_unique<VpcdClient>(o.host, std::to_string(o.port), wakeFd);
 
     SessionConfig config;
     config.typeName = o.type;
     if (!o.file.empty()) config.imagePath = o.file;
     config.atr = o.card.atr;
     config.stopFd = stopFd;
+    std::unique_ptr<GsmtapTrace> gsmtapTrace;
+    if (!o.pcap.empty() || !o.gsmtap.empty()) {
+        try {
+            gsmtapTrace = std::make_unique<GsmtapTrace>(o.pcap, o.gsmtap);
+        } catch (const std::exception& e) {
+            return fatal(std::string("trace: ") + e.what());
+        }
+        config.onExchange = [t = gsmtapTrace.get()](ByteView c, ByteView r) { t->exchange(c, r); };
+        config.onAtr = [t = gsmtapTrace.get()](ByteView a) { t->atr(a); };
+        LOG_INFO("tracing to %s", gsmtapTrace->describe().c_str());
+    }
     if (o.trace)
         config.trace = [](std::string_view line) {
             std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
@@ -194,6 +236,7 @@ int viccMain(int argc, char** argv, std::span<const CardType> types) {
              transport->describe().c_str());
     session.run();
     LOG_INFO("stopped");
+    if (wakeFd != stopFd) ::close(wakeFd);
     ::close(stopFd);
     return 0;
 }

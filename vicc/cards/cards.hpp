@@ -14,6 +14,8 @@ std::unique_ptr<Card> createIso7816Card(const CardOptions& options);
 // vicc/cards/sim.cpp, vicc/cards/usim.cpp: GSM SIM and UICC/USIM (vicc/sim/).
 std::unique_ptr<Card> createSimCard(const CardOptions& options);
 std::unique_ptr<Card> createUsimCard(const CardOptions& options);
+// vicc/cards/relay.cpp: a real card behind another PC/SC reader (vicc/relay/, doc/relay.md).
+std::unique_ptr<Card> createRelayCard(const CardOptions& options);
 // vicc/cards/cryptoflex.cpp: a Schlumberger Cryptoflex 32K e-gate for OpenSC's flex driver.
 std::unique_ptr<Card> createCryptoflexCard(const CardOptions& options);
 
