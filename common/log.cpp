@@ -69,9 +69,14 @@ std::string maskCommandApdu(ByteView apdu) {
         case 0x20:  // VERIFY, ISO 7816-4 §11.5.6
         case 0x21:
         case 0x24:  // CHANGE REFERENCE DATA §11.5.7
+        case 0x26:  // DISABLE VERIFICATION REQUIREMENT §11.5.8 (GSM 11.11 DISABLE CHV)
+        case 0x28:  // ENABLE VERIFICATION REQUIREMENT §11.5.9 (GSM 11.11 ENABLE CHV)
         case 0x2C:  // RESET RETRY COUNTER §11.5.10
         case 0xD8:  // LOAD KEY (GlobalPlatform PUT KEY)
             if (apdu.size() > 5) return toHex(apdu.subspan(0, 5)) + " **";
+            break;
+        case 0x2A:  // Cryptoflex VERIFY KEY (CLA F0/C0) carries the key; ISO PSO (00/80) does not
+            if ((apdu[0] & 0xF0) >= 0xC0 && apdu.size() > 5) return toHex(apdu.subspan(0, 5)) + " **";
             break;
         default: break;
     }

@@ -17,6 +17,10 @@ TEST_CASE("maskCommandApdu hides reference data", "[log]") {
     CHECK(log::maskCommandApdu(fromHex("00 2C 00 81 04 39 39 39 39")) == "00 2C 00 81 04 **");
     CHECK(log::maskCommandApdu(fromHex("00 21 00 81 02 AA BB")) == "00 21 00 81 02 **");
     CHECK(log::maskCommandApdu(fromHex("80 D8 00 01 03 01 02 03")) == "80 D8 00 01 03 **");
+    CHECK(log::maskCommandApdu(fromHex("A0 26 00 01 08 31 32 33 34 FF FF FF FF")) == "A0 26 00 01 08 **");
+    CHECK(log::maskCommandApdu(fromHex("A0 28 00 01 08 31 32 33 34 FF FF FF FF")) == "A0 28 00 01 08 **");
+    CHECK(log::maskCommandApdu(fromHex("F0 2A 00 01 08 2C 15 E5 26 E9 3E 8A 19")) == "F0 2A 00 01 08 **");
+    CHECK(log::maskCommandApdu(fromHex("00 2A 9E 9A 02 AA BB")) == "00 2A 9E 9A 02 AA BB");
     const std::string masked = log::maskCommandApdu(fromHex("00 20 00 81 04 31 32 33 34"));
     CHECK(masked.find("31") == std::string::npos);
 }
