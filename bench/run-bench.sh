@@ -16,7 +16,7 @@
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/pcscd.sh"
 PCSCD_DEBUG=0
-PCSCD_TEST_TIMEOUT=${BENCH_TIMEOUT:-420}
+PCSCD_TEST_TIMEOUT=${BENCH_TIMEOUT:-600}
 ROUNDS=${BENCH_ROUNDS:-5}
 N=${BENCH_N:-3000}
 N_SLOW=${BENCH_N_SLOW:-60}
@@ -113,7 +113,7 @@ fi
 # bench-peer answers each with 90 00 (+ the data field): the ceiling of a card process.
 SEL_EF=00A4020C024000
 SIGN=002A9E9A333031300D060960864801650304020105000420$(printf '%064X' 0)00  # SHA-256 DigestInfo
-card_cases=("select=00A4000C023F00" "read256=$SEL_EF,00B0000000" "read4k=$SEL_EF,00B00000001000"
+card_cases=("select=00A4000C023F00" "read256=$SEL_EF,00B0000000" "read4k@300=$SEL_EF,00B00000001000"
     "challenge=0084000008" "rsa2048@100=002000810431323334,002241B603840110,$SIGN")
 # The Python vicc's iso7816 card has no -f (and no extended length): its EF 4000 is created (CREATE
 # FILE, 4096 bytes) and filled with 32 short UPDATE BINARYs of 128 bytes once, before the rounds.
