@@ -2,6 +2,8 @@
 // answers with 61xx and GET RESPONSE C0 C0, T=1-style Le, power events, the card image.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 #include "tests/cryptoflex/helpers.hpp"
 #include "vicc/card_options.hpp"
 #include "vicc/card_registry.hpp"
@@ -123,4 +125,17 @@ TEST_CASE("cryptoflex: the image holds the files and the model; it round-trips")
     bad = image;
     bad["type"] = "iso7816";
     CHECK_THROWS_AS(other->loadState(bad), ParseError);
+}
+
+TEST_CASE("cryptoflex: the example image vicc/cards/examples/cryptoflex-blank.json loads") {
+    std::ifstream in(std::string(VPCSC_TOP_SRCDIR) + "/vicc/cards/examples/cryptoflex-blank.json");
+    REQUIRE(in);
+    const nlohmann::json image = nlohmann::json::parse(in);
+    auto card = cryptoflexCard(*cryptoflex::findModel("8k"));
+    card->loadState(image);
+    card->powerOn();
+    CHECK(card->model().name == "egate32k");
+    CHECK(tx(*card, "C0 A4 00 00 02 00 02") == "61 10");
+    CHECK(tx(*card, "C0 B0 00 00 08") == std::string(kSerial) + " 90 00");
+    CHECK(tx(*card, kVerifyAak) == "90 00");
 }
