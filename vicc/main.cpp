@@ -28,6 +28,7 @@
 #include "vicc/trace/gsmtap_trace.hpp"
 #include "vicc/transports/vpcd_client.hpp"
 #include "vicc/transports/vpcd_reversed.hpp"
+#include "vicc/transports/cardem.hpp"
 
 namespace vpcsc::vicc {
 
@@ -51,6 +52,7 @@ struct Options {
     bool trace = false;
     bool listTypes = false;
     std::string pcap, gsmtap;  // --pcap FILE, --gsmtap [HOST[:PORT]]
+    std::string transport;  // --transport cardem:READER
     CardOptions card;
 };
 
@@ -116,6 +118,9 @@ int viccMain(int argc, char** argv, std::span<const CardType> types) {
     app.add_option("-H,--hostname", o.host, "host of the vpcd reader to connect to (default 127.0.0.1)");
     app.add_option("-P,--port", o.port, "vpcd port (default 35963; slot i of a reader is 35963+i)")
         ->check(CLI::Range(0, 65535));
+    app.add_option("--transport", o.transport,
+                   "cardem:READER: be the SIM of a phone through a SIMtrace2 card-emulation reader (ifd-simtrace)")
+        ->check([](const std::string& t) { return t.rfind("cardem:", 0) == 0 && t.size() > 7 ? "" : "expected cardem:READER"; });
     app.add_flag("-R,--reversed", o.reversed, "listen and wait for the reader to connect (reversed vpcd)");
     app.add_option("--bind", o.bind, "address to listen on with --reversed (default 127.0.0.1)");
     app.add_option("-f,--file", o.file,
@@ -204,7 +209,9 @@ int viccMain(int argc, char** argv, std::span<const CardType> types) {
     if (stopFd < 0) return fatal(std::string("signalfd: ") + std::strerror(errno));
     const int wakeFd = wakeDescriptor(stopFd, card->absentFd());
     std::unique_ptr<Transport> transport;
-    if (o.reversed)
+    if (!o.transport.empty())
+        transport = std::make_unique<CardemTransport>(o.transport.substr(7), wakeFd);
+    else if (o.reversed)
         transport = std::make_unique<VpcdReversed>(o.bind, std::to_string(o.port), wakeFd);
     else
         transport = std::make_unique<VpcdClient>(o.host, std::to_string(o.port), wakeFd);
