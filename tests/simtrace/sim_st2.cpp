@@ -145,7 +145,29 @@ SimSimtrace::SimSimtrace(Board board) : m_board(board) {
     text += "A: speed=12\\n\nA: bConfigurationValue=1\\n\nA: bNumConfigurations=2\\n\n";
     text += "A: product=" + stringFor(board, 2) + "\\n\n";
     text += "A: serial=" + stringFor(board, 11) + "\\n\n";
+    text += "A: bNumInterfaces=" + std::string(board == Board::QmodCardem ? " 3" : board == Board::DfuMode ? " 1" : " 2") + "\\n\n";
     text += "H: descriptors=" + toHex(desc, 0) + "\n";
+    // usb_interface children: pcscd's libudev hot-plug makes one reader per interface from them.
+    struct If {
+        int number, cls, sub, proto, str;
+    };
+    std::vector<If> ifs;
+    switch (board) {
+        case Board::SimtraceCardem: ifs = {{0, 0xFF, 2, 0, 7}, {1, 0xFE, 1, 1, 0}}; break;
+        case Board::SimtraceTrace: ifs = {{0, 0xFF, 1, 0, 3}, {1, 0xFE, 1, 1, 0}}; break;
+        case Board::QmodCardem: ifs = {{0, 0xFF, 2, 0, 7}, {1, 0xFF, 2, 0, 8}, {2, 0xFE, 1, 1, 0}}; break;
+        case Board::DfuMode: ifs = {{0, 0xFE, 1, 2, 0}}; break;
+    }
+    for (const If& i : ifs) {
+        char buf[512];
+        std::snprintf(buf, sizeof buf,
+                      "\nP: %s/%s:1.%d\nE: SUBSYSTEM=usb\nE: DEVTYPE=usb_interface\nE: INTERFACE=%d/%d/%d\n"
+                      "A: bInterfaceNumber=%02x\\n\nA: bInterfaceClass=%02x\\n\nA: bInterfaceSubClass=%02x\\n\n"
+                      "A: bInterfaceProtocol=%02x\\n\nA: interface=%s\\n\n",
+                      m_sysfs.substr(4).c_str(), port.c_str(), i.number, i.cls, i.sub, i.proto, i.number, i.cls, i.sub,
+                      i.proto, i.str ? stringFor(board, i.str).c_str() : "DFU");
+        text += buf;
+    }
     GError* err = nullptr;
     if (!umockdev_testbed_add_from_string(tb, text.c_str(), &err)) {
         const std::string msg = err ? err->message : "?";
