@@ -51,12 +51,6 @@ std::unique_ptr<SecurityState> Iso7816Card::newSecurityState(const LogicalChanne
     return std::make_unique<BasicSecurityState>();
 }
 
-CommandApdu Iso7816Card::unprotectCommand(LogicalChannel&, const CommandApdu&) {
-    throw SwError(sw::kSecureMessagingNotSupported);
-}
-
-void Iso7816Card::protectResponse(LogicalChannel&, const CommandApdu&, Response&) {}
-
 // ISO 7816-4 §5.4.1
 std::uint8_t Iso7816Card::channelOfClass(std::uint8_t cla) const {
     switch (classKind(cla)) {
@@ -112,8 +106,31 @@ Bytes Iso7816Card::execute(const CommandApdu& apdu) {
 Response Iso7816Card::dispatch(CommandApdu apdu, LogicalChannel& ch) {
     const bool proprietary = classKind(apdu.cla) == ClassKind::Proprietary;
     const bool sm = !proprietary && secureMessaging(apdu.cla) != SecureMessaging::None;
-    if (sm) apdu = unprotectCommand(ch, apdu);
+    if (!sm) {
+        // ISO 7816-4 §10 / ICAO 9303-11 §9.8.4: a plain command ends secure messaging (GET
+        // RESPONSE fetches the rest of a protected response).
+        if (ch.sm && apdu.ins != kInsGetResponse) ch.sm.reset();
+        return run(std::move(apdu), ch);
+    }
+    const CommandApdu plain = unprotectCommand(ch, apdu);  // 6882 / 6987 / 6988 answered in plain
+    // The security status "secure messaging" (SC b7) holds while this command runs.
+    struct SmStatus {
+        SecurityState& state;
+        ~SmStatus() { state.setSecureMessaging(false); }
+    } status{*ch.security};
+    ch.security->setSecureMessaging(true);
+    Response r;
+    try {
+        r = run(plain, ch);
+    } catch (const SwError& e) {
+        r = Response::status(e.sw);  // errors of the command itself are protected too
+    }
+    protectResponse(ch, plain, r);
+    return r;
+}
 
+Response Iso7816Card::run(CommandApdu apdu, LogicalChannel& ch) {
+    const bool proprietary = classKind(apdu.cla) == ClassKind::Proprietary;
     // ISO 7816-4 §5.3.3: command chaining. Each command of the chain but the last is answered
     // 9000; the last one carries the concatenated data field.
     if (!proprietary) {
@@ -143,9 +160,7 @@ Response Iso7816Card::dispatch(CommandApdu apdu, LogicalChannel& ch) {
     const auto set = proprietary ? CommandTable::ClassSet::Proprietary : CommandTable::ClassSet::Interindustry;
     const CommandTable::Handler* handler = commands().find(set, apdu.ins);
     if (!handler) throw SwError(sw::kInsNotSupported);
-    Response r = (*handler)(*this, apdu, ch);
-    if (sm) protectResponse(ch, apdu, r);
-    return r;
+    return (*handler)(*this, apdu, ch);
 }
 
 fs::File& Iso7816Card::currentDf(LogicalChannel& ch) {

@@ -92,7 +92,8 @@ protected:
     virtual std::unique_ptr<SecurityState> newSecurityState(const LogicalChannel* origin);
     // Secure messaging (ISO 7816-4 §10), for the security engineer. Called for every command
     // whose CLA indicates SM, before chaining and dispatch; returns the unprotected command
-    // (its CLA with SM bits cleared). Default: 6882, secure messaging not supported.
+    // (its CLA with SM bits cleared). Default (secure_messaging.cpp): the channel's session from
+    // MUTUAL AUTHENTICATE or the image's static SM key; 6882 without either.
     virtual CommandApdu unprotectCommand(LogicalChannel& ch, const CommandApdu& protectedApdu);
     // Called with the handler's response to an SM command, before response shaping.
     virtual void protectResponse(LogicalChannel& ch, const CommandApdu& command, Response& response);
@@ -136,7 +137,8 @@ protected:
 
 private:
     Bytes execute(const CommandApdu& apdu);
-    Response dispatch(CommandApdu apdu, LogicalChannel& ch);
+    Response dispatch(CommandApdu apdu, LogicalChannel& ch);  // secure messaging around run()
+    Response run(CommandApdu apdu, LogicalChannel& ch);       // chaining, then the handler
     Bytes shape(const CommandApdu& apdu, LogicalChannel& ch, Response r);  // response.cpp
     void resetChannels();
 
