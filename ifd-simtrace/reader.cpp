@@ -39,7 +39,7 @@ void Reader::start() {
 void Reader::close() {
     {
         std::lock_guard lock(m_mutex);
-        m_stop = true;
+        m_closed = true;
         m_cv.notify_all();
     }
     if (m_link) m_link->close();  // without m_mutex: callbacks still running take it
@@ -73,13 +73,15 @@ void Reader::waitForEvent(int timeoutMs) {
     checkDevice();
     const std::uint64_t seen = m_generation;
     m_cv.wait_for(lock, std::chrono::milliseconds(std::clamp(timeoutMs, 0, 60000)),
-                  [&] { return m_stop || m_gone || m_generation != seen; });
+                  [&] { return m_closed || m_stopRequested || m_gone || m_generation != seen; });
+    // pcscd also asks for a stop just to wake the thread (SCardDisconnect): one-shot.
+    m_stopRequested = false;
     checkDevice();
 }
 
 void Reader::stopPolling() {
     std::lock_guard lock(m_mutex);
-    m_stop = true;
+    m_stopRequested = true;
     m_cv.notify_all();
 }
 
@@ -323,7 +325,7 @@ Bytes CardemReader::getEvent(ByteView input, std::size_t capacity) {
     if (input.size() == 2) timeoutMs = std::min(500, input[0] | input[1] << 8);
     else if (!input.empty()) throw IfdError(IfdCode::CommunicationError, "GET_EVENT takes an optional u16 timeout");
     std::unique_lock lock(m_mutex);
-    m_cv.wait_for(lock, std::chrono::milliseconds(timeoutMs), [&] { return m_stop || m_gone || !m_events.empty(); });
+    m_cv.wait_for(lock, std::chrono::milliseconds(timeoutMs), [&] { return m_closed || m_gone || !m_events.empty(); });
     checkDevice();
     if (m_events.empty()) return {};
     if (capacity < 1 + m_events.front().data.size()) throw IfdError(IfdCode::InsufficientBuffer, "GET_EVENT buffer too small");

@@ -65,7 +65,8 @@ protected:
     std::mutex m_mutex;
     std::condition_variable m_cv;
     std::uint64_t m_generation = 0;
-    bool m_stop = false;
+    bool m_closed = false;         // close(): every wait returns
+    bool m_stopRequested = false;  // TAG_IFD_STOP_POLLING_THREAD: wakes the polling function once
     bool m_gone = false;
     Bytes m_atr;
 

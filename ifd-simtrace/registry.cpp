@@ -13,9 +13,11 @@
 
 namespace vpcsc::simtrace {
 
+// Never destroyed: pcscd may exit() ("direct suicide" on SIGTERM) while polling threads and
+// libusb's threads still run; destroying readers under them would crash pcscd on its way out.
 Registry& Registry::instance() {
-    static Registry registry;
-    return registry;
+    static Registry* const registry = new Registry;
+    return *registry;
 }
 
 bool Registry::add(unsigned long lun, std::shared_ptr<Reader> reader) {

@@ -309,6 +309,19 @@ TEST_CASE("simtrace: ARM, then a phone sends SELECT, GET RESPONSE, READ RECORD, 
     power.join();
     CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(2000));
     CHECK(d.waitPresence(0x10000, IFD_ICC_PRESENT));
+    // TAG_IFD_STOP_POLLING_THREAD only wakes the polling function once (pcscd uses it on
+    // SCardDisconnect too, and keeps polling afterwards).
+    using StopFn = RESPONSECODE (*)(DWORD);
+    StopFn stop = nullptr;
+    len = sizeof stop;
+    REQUIRE(d.getCapabilities(0x10000, TAG_IFD_STOP_POLLING_THREAD, &len, reinterpret_cast<PUCHAR>(&stop)) == IFD_SUCCESS);
+    CHECK(stop(0x10000) == IFD_SUCCESS);
+    auto t1 = std::chrono::steady_clock::now();
+    CHECK(poll(0x10000, 5000) == IFD_SUCCESS);
+    CHECK(std::chrono::steady_clock::now() - t1 < std::chrono::milliseconds(500));
+    t1 = std::chrono::steady_clock::now();
+    CHECK(poll(0x10000, 200) == IFD_SUCCESS);
+    CHECK(std::chrono::steady_clock::now() - t1 >= std::chrono::milliseconds(150));
     UCHAR atr[MAX_ATR_SIZE];
     DWORD atrLen = sizeof atr;
     REQUIRE(d.powerICC(0x10000, IFD_POWER_UP, atr, &atrLen) == IFD_SUCCESS);

@@ -16,7 +16,7 @@ if [ -z "${SIMTRACE_DEVICE:-}" ]; then
 fi
 . "$top_srcdir/tests/lib/pcscd.sh"
 pcscd_enter "$@"
-tap_plan 7
+tap_plan 8
 
 dropdir=$(pkg-config libpcsclite --variable=usbdropdir 2>/dev/null || echo /usr/lib/pcsc/drivers)
 # pcscd_enter put a private tmpfs there; never write into the system's driver directory.
@@ -39,4 +39,7 @@ expect_match "GET RESPONSE returns the FCP (62 ...) and 90 00" "=> C0 62 .* 90 0
 expect_match "READ BINARY EF.ICCID answers 10 bytes" "^00 B0 00 00 0A => B0( [0-9A-F]{2}){10} 90 00$" "$log"
 expect_match "VERIFY PIN1 reaches the card" "^00 20 00 01 08 31 32 33 34 FF FF FF FF => 20 (90 00|63 C.|69 8.)$" "$log"
 card_stop vicc
+# pcscd exits ("direct suicide") with the driver's threads running: it must not crash doing so.
+p=$(pcscd__pid); kill -TERM "$p"; wait "$p"; rc=$?
+expect_eq "pcscd exits cleanly on SIGTERM with the driver loaded" 0 "$rc"
 tap_done
