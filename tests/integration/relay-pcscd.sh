@@ -4,7 +4,8 @@
 # (iso7816-apdus.py) gives the same results through the relay as directly; the example plugin
 # rewrites a response; a rule file changes a status word; the backend card is killed and started
 # again and the relay follows without a restart; the --pcap file holds exactly the APDUs sent;
-# the relay refuses to relay its own reader and names a missing reader clearly.
+# --auto-get-response and --exclusive; the relay refuses to relay its own reader and names a
+# missing reader clearly.
 . "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/pcscd.sh"
 . "$top_srcdir/tests/integration/iso7816-lib.sh"
@@ -89,6 +90,18 @@ check "the relay's virtual card is back in slot 1" reader_wait "$R" present 8000
 expect_eq "the same relay process (pid $relay_pid)" "$relay_pid" "$(cat "$PCSCD_WORK/relay.card.pid")"
 check "the relay is still running" card_running relay
 points "$CHECK" "$R" --label "after recovery" "00 A4 00 0C 02 3F 00=90 00" "00 CA 00 5E 00=41 42 43 6A 88"
+card_stop relay
+
+# --- --auto-get-response and --exclusive ---
+check "relay started with --auto-get-response --exclusive" relay_start relay --auto-get-response --exclusive
+points "$CHECK" "$R" --label auto-get-response \
+    "00 A4 00 00 02 3F 00=6F 22 82 01 38 83 02 3F 00 8A 01 05 8C 04 07 00 00 00 5F 50 0F 68 74 74 70 73 3A 2F 2F 65 78 61 6D 70 6C 65 90 00" \
+    "00 A4 08 0C 02 10 00=90 00" "00 B2 01 14 00=01 02 03 04 90 00" "00 B2 02 04 02=FF FF FF FF 90 00"
+out=$(pcsc_tool transmit -r "$B" "00 A4 00 0C 02 3F 00" 2>&1)
+expect_match "--exclusive: no other application gets the real card" "[Ss]haring|8010000B" "$out"
+out=$(timeout -k 2 20 "$VICC" -t relay --reader "$B" -P $((VPCD_PORT + 1)) 2>&1); rc=$?
+expect_eq "a second relay of the exclusively held card exits 1" 1 "$rc"
+expect_match "... with a clear sharing-violation error" "Sharing violation.*another application holds the card exclusively" "$out"
 card_stop relay
 
 # --- refusals and clear errors ---
