@@ -18,5 +18,7 @@ std::unique_ptr<Card> createUsimCard(const CardOptions& options);
 std::unique_ptr<Card> createRelayCard(const CardOptions& options);
 // vicc/cards/cryptoflex.cpp: a Schlumberger Cryptoflex 32K e-gate for OpenSC's flex driver.
 std::unique_ptr<Card> createCryptoflexCard(const CardOptions& options);
+// vicc/cards/euicc.cpp: an SGP.22 consumer eUICC (vicc/euicc/, doc/euicc.md).
+std::unique_ptr<Card> createEuiccCard(const CardOptions& options);
 
 }  // namespace vpcsc::vicc

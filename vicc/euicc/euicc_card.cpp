@@ -1,0 +1,251 @@
+// The euicc card: ISD-R on logical channels, the ES10 STORE DATA transport and the first ES10
+// functions (see euicc_card.hpp).
+#include "vicc/euicc/euicc_card.hpp"
+
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
+#include "common/sw.hpp"
+#include "vicc/crypto/random.hpp"
+#include "vicc/euicc/certs.hpp"
+
+namespace vpcsc::euicc {
+namespace {
+
+// T0 = 9F: TA1, TD1, 15 historical bytes; TA1 = 96; TD1 = 80: T=0, TD2 follows; TD2 = 1F: T=15,
+// TA3 follows; TA3 = C7 (clock stop, classes A/B/C); historical bytes; TCK.
+const Bytes kAtr = fromHex("3B9F96801FC78031E073FE211B633A204E8300900093");
+
+constexpr std::uint8_t kInsManageChannel = 0x70;
+constexpr std::uint8_t kInsSelect = 0xA4;
+constexpr std::uint8_t kInsStoreData = 0xE2;
+constexpr std::uint8_t kInsGetResponse = 0xC0;
+constexpr std::uint8_t kInsTerminalCapability = 0xAA;
+
+Bytes readFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("euicc: cannot read " + path);
+    return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// The logical channel of a CLA byte: 0x-3x and 8x-Bx carry it in b2-b1 (ISO 7816-4 §5.4.1, the
+// proprietary classes of GlobalPlatform mirroring the first interindustry coding), 4x-7x and
+// Cx-Fx (except FF) in b4-b1 + 4. nullopt: no channel coding.
+std::optional<std::uint8_t> channelOf(std::uint8_t cla) {
+    if (cla == 0xFF) return std::nullopt;
+    if ((cla & 0x60) == 0x20) return std::nullopt;  // 001x xxxx RFU (and 101x xxxx)
+    if (cla & 0x40) return static_cast<std::uint8_t>(4 + (cla & 0x0F));
+    return static_cast<std::uint8_t>(cla & 0x03);
+}
+
+ResponseApdu status(std::uint16_t sw) { return ResponseApdu{{}, sw}; }
+
+}  // namespace
+
+EuiccIdentity EuiccIdentity::fromPkiDirectory(const std::string& dir) {
+    const Certificate ci = Certificate::fromDer(readFile(dir + "/ci.der"));
+    const Certificate euicc = Certificate::fromDer(readFile(dir + "/euicc.der"));
+    const auto eid = eidOf(euicc);
+    if (!eid) throw std::runtime_error("euicc: " + dir + "/euicc.der has no 32-digit EID in its subject serialNumber");
+    EuiccIdentity id;
+    id.eid = fromHex(*eid);
+    const Bytes ski = subjectKeyId(ci);
+    if (ski.empty()) throw std::runtime_error("euicc: " + dir + "/ci.der has no subjectKeyIdentifier");
+    id.ciPkIds.push_back(ski);
+    return id;
+}
+
+EuiccCard::EuiccCard(EuiccIdentity identity) : m_id(std::move(identity)) {
+    if (m_id.eid.size() != 16) throw std::invalid_argument("EID must be 16 bytes");
+    clearVolatile();
+}
+
+Bytes EuiccCard::atr() const { return m_atrOverride ? *m_atrOverride : kAtr; }
+
+void EuiccCard::clearVolatile() {
+    m_channels = {};
+    m_channels[0].open = true;  // the basic channel is always open
+    m_euiccChallenge.reset();
+}
+
+nlohmann::json EuiccCard::saveState() const {
+    // Nothing persistent yet: no profiles, notifications or counters exist in this stage.
+    return nlohmann::json{{"type", "euicc"}, {"eid", toHex(m_id.eid, 0)}};
+}
+
+void EuiccCard::loadState(const nlohmann::json&) {}
+
+es10::EuiccInfo1 EuiccCard::euiccInfo1() const {
+    return {fromHex("020200"), m_id.ciPkIds, m_id.ciPkIds};
+}
+
+es10::EuiccInfo2 EuiccCard::euiccInfo2() const {
+    es10::EuiccInfo2 i;
+    i.profileVersion = fromHex("020301");   // SAIP 2.3.1
+    i.svn = fromHex("020200");              // SGP.22 v2.2.0
+    i.euiccFirmwareVer = fromHex("000100");
+    i.extCardResource = fromHex("810100820302000083024000");  // 0 apps, 128 KiB NVM, 16 KiB RAM
+    i.uiccCapability = fromHex("0348");     // usimSupport(1), akaMilenage(4)
+    i.globalplatformVersion = fromHex("020300");
+    i.rspCapability = fromHex("0490");      // additionalProfile(0), testProfileSupport(3)
+    i.ciPkIdsForVerification = m_id.ciPkIds;
+    i.ciPkIdsForSigning = m_id.ciPkIds;
+    i.ppVersion = fromHex("010000");
+    i.sasAccreditationNumber = "VPCSC-TEST-ONLY";
+    return i;
+}
+
+Bytes EuiccCard::process(ByteView apdu) {
+    try {
+        const CommandApdu c = CommandApdu::parse(apdu);
+        const auto channel = channelOf(c.cla);
+        if (!channel) return status(sw::kClaNotSupported).encode();
+        if (*channel >= kChannels) return status(sw::kLogicalChannelNotSupported).encode();
+        Channel& ch = m_channels[*channel];
+        if (!ch.open) return status(sw::kLogicalChannelNotSupported).encode();
+        return dispatch(c, ch, *channel).encode();
+    } catch (const SwError& e) {
+        return status(e.sw).encode();
+    } catch (const ApduError&) {
+        return status(sw::kWrongLength).encode();
+    } catch (const std::exception&) {
+        return status(sw::kExecutionError).encode();
+    }
+}
+
+ResponseApdu EuiccCard::dispatch(const CommandApdu& c, Channel& ch, std::uint8_t channel) {
+    const bool proprietary = c.cla & 0x80;
+    // A command other than GET RESPONSE discards a response nobody fetched.
+    if (c.ins != kInsGetResponse) ch.pending.clear();
+    switch (c.ins) {
+    case kInsManageChannel:
+        if (proprietary) break;
+        return manageChannel(c, channel);
+    case kInsSelect:
+        if (proprietary) break;
+        return select(c, ch);
+    case kInsStoreData:
+        if (!proprietary) break;
+        return storeData(c, ch);
+    case kInsGetResponse:
+        return getResponse(c, ch);
+    case kInsTerminalCapability:  // ETSI TS 102 221 §11.1.19: accepted, nothing to adapt to
+        if (!proprietary) break;
+        if (c.p1 != 0 || c.p2 != 0) return status(sw::kIncorrectP1P2);
+        return status(sw::kNoError);
+    default:
+        return status(sw::kInsNotSupported);
+    }
+    return status(sw::kInsNotSupported);
+}
+
+ResponseApdu EuiccCard::manageChannel(const CommandApdu& c, std::uint8_t channel) {
+    if (c.p1 == 0x00) {  // open; P2 = 00: the card assigns the number (ISO 7816-4 §11.1.2)
+        if (c.p2 != 0 || !c.data.empty()) return status(sw::kIncorrectP1P2);
+        for (std::uint8_t n = 1; n < kChannels; ++n) {
+            if (!m_channels[n].open) {
+                m_channels[n] = Channel{};
+                m_channels[n].open = true;
+                return ResponseApdu{{n}, sw::kNoError};
+            }
+        }
+        return status(sw::kLogicalChannelNotSupported);
+    }
+    if (c.p1 == 0x80) {  // close P2 (or the channel the command came on when P2 = 00)
+        const std::uint8_t n = c.p2 ? c.p2 : channel;
+        if (n == 0 || n >= kChannels || !m_channels[n].open) return status(sw::kIncorrectP1P2);
+        m_channels[n] = Channel{};
+        return status(sw::kNoError);
+    }
+    return status(sw::kIncorrectP1P2);
+}
+
+ResponseApdu EuiccCard::select(const CommandApdu& c, Channel& ch) {
+    if (c.p1 != 0x04) return status(sw::kFileNotFound);  // only applications, by DF name
+    if (c.data != kIsdRAid) {
+        ch.isdRSelected = false;
+        return status(sw::kFileNotFound);
+    }
+    ch.isdRSelected = true;
+    ch.command.clear();
+    ch.nextBlock = 0;
+    // FCI: 6F { 84 AID, A5 { } } (GlobalPlatform Card Spec §11.9.3.1, proprietary data empty)
+    const Bytes fci = tlv::Builder().add(0x84, kIsdRAid).add(0xA5, ByteView()).wrap(0x6F);
+    return respond(fci, c, ch);
+}
+
+ResponseApdu EuiccCard::storeData(const CommandApdu& c, Channel& ch) {
+    if (!ch.isdRSelected) return status(sw::kConditionsOfUseNotSatisfied);
+    // P1: b8 last block, b7-b6 00 no encryption info, b4-b1 0001 BER-TLV (GPC §11.11.2.1).
+    if ((c.p1 & 0x7F) != 0x11) return status(sw::kIncorrectP1P2);
+    if (c.p2 != ch.nextBlock) {
+        ch.command.clear();
+        ch.nextBlock = 0;
+        return status(sw::kIncorrectP1P2);
+    }
+    if (ch.command.size() + c.data.size() > kMaxCommand) {
+        ch.command.clear();
+        ch.nextBlock = 0;
+        return status(sw::kIncorrectDataField);
+    }
+    append(ch.command, c.data);
+    ++ch.nextBlock;
+    if (!(c.p1 & 0x80)) return status(sw::kNoError);  // more blocks follow
+    const Bytes command = std::move(ch.command);
+    ch.command.clear();
+    ch.nextBlock = 0;
+    return respond(es10(command), c, ch);
+}
+
+ResponseApdu EuiccCard::respond(Bytes data, const CommandApdu& c, Channel& ch) {
+    if (data.empty()) return status(sw::kNoError);
+    const std::size_t ne = c.ne.value_or(0);
+    if (ne >= data.size()) return ResponseApdu{std::move(data), sw::kNoError};
+    // T=0 style: the data wait for GET RESPONSE, announced as 61xx (xx = 00 means 256 or more).
+    ch.pending = std::move(data);
+    return status(static_cast<std::uint16_t>(0x6100 | (ch.pending.size() >= 256 ? 0 : ch.pending.size())));
+}
+
+ResponseApdu EuiccCard::getResponse(const CommandApdu& c, Channel& ch) {
+    if (c.p1 != 0 || c.p2 != 0) return status(sw::kIncorrectP1P2);
+    if (ch.pending.empty()) return status(sw::kConditionsOfUseNotSatisfied);
+    const std::size_t ne = c.ne.value_or(256);
+    const std::size_t n = std::min(ne, ch.pending.size());
+    ResponseApdu r{Bytes(ch.pending.begin(), ch.pending.begin() + static_cast<std::ptrdiff_t>(n)), sw::kNoError};
+    ch.pending.erase(ch.pending.begin(), ch.pending.begin() + static_cast<std::ptrdiff_t>(n));
+    if (!ch.pending.empty()) r.sw = static_cast<std::uint16_t>(0x6100 | (ch.pending.size() >= 256 ? 0 : ch.pending.size()));
+    return r;
+}
+
+Bytes EuiccCard::es10(ByteView command) {
+    tlv::Tag tag = 0;
+    try {
+        tag = es10::commandTag(command);
+    } catch (const ParseError&) {
+        throw SwError(sw::kIncorrectDataField);
+    }
+    try {
+        switch (tag) {
+        case es10::kTagGetEid: {
+            const auto req = es10::GetEidRequest::decode(command);
+            if (req.tagList && *req.tagList != Bytes{0x5A}) return tlv::encode(es10::kTagGetEid, ByteView());
+            return es10::encodeEidResponse(m_id.eid);
+        }
+        case es10::kTagGetEuiccInfo1:
+            return euiccInfo1().encode();
+        case es10::kTagGetEuiccInfo2:
+            return euiccInfo2().encode();
+        case es10::kTagGetEuiccChallenge:
+            m_euiccChallenge = vicc::crypto::randomBytes(16);
+            return es10::encodeEuiccChallengeResponse(*m_euiccChallenge);
+        default:
+            // Not implemented yet (doc/euicc.md): lpac tolerates 6A88 for optional functions.
+            throw SwError(sw::kReferencedDataNotFound);
+        }
+    } catch (const es10::Es10Error&) {
+        throw SwError(sw::kIncorrectDataField);
+    }
+}
+
+}  // namespace vpcsc::euicc

@@ -1,0 +1,74 @@
+// The `euicc` card type (SGP.22 consumer eUICC), first stage: the ISD-R on logical channels and the
+// ES10 transport of SGP.22 §5.7 as lpac drives it (research notes §2.3): MANAGE CHANNEL, SELECT
+// ISD-R, STORE DATA (CLA 80|ch, INS E2, P1 11/91, P2 block number) with the response over 61xx +
+// GET RESPONSE, TERMINAL CAPABILITIES. ES10 functions so far: GetEID (BF3E), GetEuiccInfo1 (BF20),
+// GetEuiccInfo2 (BF22), GetEuiccChallenge (BF2E). Others answer 6A88 (doc/euicc.md).
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+
+#include "common/apdu.hpp"
+#include "vicc/card.hpp"
+#include "vicc/euicc/es10.hpp"
+
+namespace vpcsc::euicc {
+
+// ISD-R AID (SGP.22 §2.2.3).
+inline const Bytes kIsdRAid = fromHex("A0000005591010FFFFFFFF8900000100");
+
+// What the eUICC is: its EID and the CI key identifiers it trusts, from its certificates.
+struct EuiccIdentity {
+    Bytes eid;  // 16 bytes, BCD as GetEID returns it
+    es10::KeyIdList ciPkIds;
+    // From a test PKI directory (make-test-pki.sh output: ci.der, euicc.der). Throws
+    // std::runtime_error naming the missing or invalid file.
+    static EuiccIdentity fromPkiDirectory(const std::string& dir);
+};
+
+class EuiccCard : public vicc::Card {
+public:
+    explicit EuiccCard(EuiccIdentity identity);
+
+    // T=0 (lpac connects with SCARD_PROTOCOL_T0 only) and T=15.
+    Bytes atr() const override;
+    void setAtr(std::optional<Bytes> atr) { m_atrOverride = std::move(atr); }
+    void powerOn() override { clearVolatile(); }
+    void powerOff() override { clearVolatile(); }
+    void reset() override { clearVolatile(); }
+    Bytes process(ByteView commandApdu) override;
+    nlohmann::json saveState() const override;
+    void loadState(const nlohmann::json& image) override;
+
+    es10::EuiccInfo1 euiccInfo1() const;
+    es10::EuiccInfo2 euiccInfo2() const;
+
+    static constexpr std::size_t kChannels = 4;       // basic + 3 logical (CLA 0x-3x / 8x-Bx)
+    static constexpr std::size_t kMaxCommand = 65536; // one reassembled ES10 command
+
+private:
+    struct Channel {
+        bool open = false;
+        bool isdRSelected = false;
+        Bytes command;                  // STORE DATA blocks so far
+        std::uint8_t nextBlock = 0;
+        Bytes pending;                  // response bytes waiting for GET RESPONSE
+    };
+    void clearVolatile();
+    ResponseApdu dispatch(const CommandApdu& c, Channel& ch, std::uint8_t channel);
+    ResponseApdu manageChannel(const CommandApdu& c, std::uint8_t channel);
+    ResponseApdu select(const CommandApdu& c, Channel& ch);
+    ResponseApdu storeData(const CommandApdu& c, Channel& ch);
+    ResponseApdu getResponse(const CommandApdu& c, Channel& ch);
+    ResponseApdu respond(Bytes data, const CommandApdu& c, Channel& ch);
+    // One ES10 command (a whole TLV) in, its response TLV out; SwError for transport failures.
+    Bytes es10(ByteView command);
+
+    EuiccIdentity m_id;
+    std::optional<Bytes> m_atrOverride;
+    std::array<Channel, kChannels> m_channels{};
+    std::optional<Bytes> m_euiccChallenge;  // the last GetEuiccChallenge, for AuthenticateServer
+};
+
+}  // namespace vpcsc::euicc
