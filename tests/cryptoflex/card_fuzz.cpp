@@ -4,7 +4,7 @@
 // APDU. The card is the 8K model (no on-card key generation, which would make runs slow); the
 // corpus imports keys with UPDATE BINARY to reach the RSA operation. Invariants: every answer has
 // a status word, the file system stays within its capacity, the image round-trips exactly.
-// Built for libFuzzer with clang (-fsanitize=fuzzer) or replayed by fuzz_replay.cpp.
+// Built for libFuzzer with clang (-fsanitize=fuzzer) or replayed by tests/lib/fuzz_replay.cpp.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

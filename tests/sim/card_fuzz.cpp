@@ -3,7 +3,7 @@
 // 1-byte frame is an event (00 power off, 01 power on, 02 reset, 03 save the image and load it
 // again); anything else is a command APDU. Invariants: every answer has a status word and at
 // most 256 data bytes, the file system stays within its capacity, the image round-trips.
-// Built for libFuzzer with clang (-fsanitize=fuzzer) or replayed by card_fuzz_replay.cpp.
+// Built for libFuzzer with clang (-fsanitize=fuzzer) or replayed by tests/lib/fuzz_replay.cpp.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
