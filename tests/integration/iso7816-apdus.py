@@ -276,9 +276,11 @@ def file_management_tests(c):
     t(c, "00 A4 00 0C 02 3F 00", "90 00", "SELECT MF")
     t(c, "00 A4 00 0C 02 70 00", "62 85", "SELECT the terminated DF: 62 85 (§5.6.1)")
     # ISO 7816-9 §6.5: a terminated DF is unusable, and so is what it contains.
-    setup(c, "00 A4 02 0C 02 70 01", "90 00")  # the engine lets the EF be selected
-    t(c, "00 D6 00 00 01 01", "69 85", "UPDATE BINARY of an EF inside a terminated DF: 69 85",
-      "engine bug (suspected): files under a terminated DF stay readable and updatable")
+    t(c, "00 A4 02 0C 02 70 01", "62 85", "SELECT an EF inside the terminated DF: 62 85 like the DF")
+    t(c, "00 D6 00 00 01 01", "69 85", "UPDATE BINARY of an EF inside a terminated DF: 69 85")
+    t(c, "00 B0 00 00 01", "69 85", "READ BINARY of it: 69 85")
+    t(c, "00 44 00 00", "69 85", "ACTIVATE FILE of it: 69 85")
+    t(c, "00 A4 08 0C 04 70 00 70 01", "62 85", "SELECT it by path from the MF: 62 85")
     t(c, "00 A4 00 0C 02 3F 00", "90 00", "SELECT MF")
     t(c, "00 E4 00 00 02 70 00", "90 00", "DELETE the terminated DF")
     t(c, "00 A4 04 0C 06 A0 00 00 00 02 01", "6A 82", "its name is gone")

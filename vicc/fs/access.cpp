@@ -40,18 +40,30 @@ std::optional<std::uint8_t> securityCondition(const File& file, AccessMode mode)
     return a[index];
 }
 
+LifeCycle effectiveLifeCycle(const File& file) {
+    bool deactivated = false;
+    for (const File* f = &file; f; f = f->parent()) {
+        if (f->lifeCycle == LifeCycle::Terminated) return LifeCycle::Terminated;
+        if (f->lifeCycle == LifeCycle::Deactivated) deactivated = true;
+    }
+    return deactivated ? LifeCycle::Deactivated : file.lifeCycle;
+}
+
 void checkAccess(const File& file, AccessMode mode, const SecurityState& state) {
-    switch (file.lifeCycle) {
+    const bool deletion = mode == AccessMode::DeleteSelf || mode == AccessMode::DeleteChild;
+    const LifeCycle effective = effectiveLifeCycle(file);
+    // ISO 7816-9 §6.5, ISO 7816-4 §7.4.10: the life cycle of a DF applies to everything below
+    // it. A file restricted only by an ancestor may still be deleted, nothing else.
+    if (effective != file.lifeCycle && !deletion) throw SwError(sw::kConditionsOfUseNotSatisfied);
+    switch (effective) {
     case LifeCycle::Creation:
     case LifeCycle::Initialisation:
         return;  // ISO 7816-4 §7.4.10: personalisation, attributes not yet in force
     case LifeCycle::Terminated:
-        if (mode != AccessMode::DeleteSelf && mode != AccessMode::DeleteChild)
-            throw SwError(sw::kConditionsOfUseNotSatisfied);
+        if (!deletion) throw SwError(sw::kConditionsOfUseNotSatisfied);
         break;
     case LifeCycle::Deactivated:
-        if (mode != AccessMode::Activate && mode != AccessMode::Terminate && mode != AccessMode::DeleteSelf &&
-            mode != AccessMode::DeleteChild)
+        if (mode != AccessMode::Activate && mode != AccessMode::Terminate && !deletion)
             throw SwError(sw::kConditionsOfUseNotSatisfied);
         break;
     case LifeCycle::Activated:

@@ -33,9 +33,13 @@ std::uint8_t accessModeBit(const File& file, AccessMode mode);
 // The SC byte for the mode from tag 8C: nullopt when the file has no 8C or the AM bit is clear
 // (no restriction); FF when the SC byte is missing from a malformed 8C.
 std::optional<std::uint8_t> securityCondition(const File& file, AccessMode mode);
-// Throws SwError 6985 when the life cycle status forbids the mode (deactivated, terminated) and
+// The life cycle that governs a file (ISO 7816-9 §6.5): terminated when it or an ancestor is,
+// else deactivated when it or an ancestor is, else its own.
+LifeCycle effectiveLifeCycle(const File& file);
+// Throws SwError 6985 when the (effective) life cycle status forbids the mode (deactivated, terminated) and
 // 6982 when the security status does not satisfy the condition. In the creation and
-// initialisation states no security condition is enforced (personalisation).
+// initialisation states no security condition is enforced (personalisation). A file whose
+// ancestor is deactivated or terminated can only be deleted (DeleteSelf / DeleteChild).
 void checkAccess(const File& file, AccessMode mode, const SecurityState& state);
 // Whether the compact attributes (AM byte then one SC byte per AM bit b7-b1) are well formed.
 bool validCompactSecurity(ByteView attributes);

@@ -116,10 +116,12 @@ Response Iso7816Card::select(const CommandApdu& c, LogicalChannel& ch) {
     else
         ch.selectEf(*found);
 
-    // ISO 7816-4 §5.6: warnings for a selected file that is not operational and activated.
+    // ISO 7816-4 §5.6: warnings for a selected file that is not operational and activated,
+    // by its own life cycle or that of a DF above it (ISO 7816-9 §6.5).
     std::uint16_t status = sw::kNoError;
-    if (found->lifeCycle == fs::LifeCycle::Deactivated) status = sw::kSelectedFileDeactivated;
-    if (found->lifeCycle == fs::LifeCycle::Terminated) status = 0x6285;
+    const fs::LifeCycle lcs = fs::effectiveLifeCycle(*found);
+    if (lcs == fs::LifeCycle::Deactivated) status = sw::kSelectedFileDeactivated;
+    if (lcs == fs::LifeCycle::Terminated) status = 0x6285;
     return Response(fs::fileInformation(*found, info), status);
 }
 
