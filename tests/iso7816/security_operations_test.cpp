@@ -281,3 +281,71 @@ TEST_CASE("GENERATE ASYMMETRIC KEY PAIR: RSA-3072 and RSA-4096", "[security][gen
     CHECK(tx(*card, "00 46 00 01 00 00 00").substr(0, 26) == "7F 49 82 01 89 81 82 01 80");
     CHECK(tx(*card, "00 46 00 02 00 00 00").substr(0, 26) == "7F 49 82 02 09 81 82 02 00");
 }
+
+// The blank development card has no keys: GENERATE creates the key reference when the command
+// or the security environment names an algorithm (doc/card-image.md).
+TEST_CASE("GENERATE ASYMMETRIC KEY PAIR into a new key reference of the blank card", "[security][generate]") {
+    auto card = test::blankCard();
+    REQUIRE(card->keys().empty());
+    CHECK(tx(*card, "00 46 00 21 00") == "6A 88");                        // no algorithm anywhere
+    CHECK(tx(*card, "00 47 81 00 05 B6 03 84 01 21 00") == "6A 88");       // nothing to read
+    CHECK(tx(*card, "00 47 80 21 05 B6 03 80 01 77 00") == "6A 80");       // unknown algorithm
+    CHECK(tx(*card, "00 47 80 21 05 B8 03 80 01 10 00") == "6A 80");       // ECDSA cannot decipher
+    CHECK(tx(*card, "00 47 80 21 06 B6 04 80 02 01 01 00") == "6A 80");    // malformed DO 80
+    CHECK(tx(*card, "00 22 41 B6 03 84 01 21") == "6A 88");                // MSE needs an existing key
+    CHECK(card->keys().empty());
+    card->consumeDirty();
+
+    // RSA-2048 from DO 80 = 01 (PKCS#1) of the command's DST, reference from DO 84
+    const std::string rsa = tx(*card, "00 47 80 00 00 00 08 B6 06 80 01 01 84 01 21 00 00");
+    REQUIRE(rsa.size() == 272 * 3 - 1);
+    CHECK(rsa.substr(0, 26) == "7F 49 82 01 09 81 82 01 00");
+    CHECK(rsa.substr(rsa.size() - 20) == "82 03 01 00 01 90 00");
+    CHECK(card->consumeDirty());
+    const CardKey& k21 = card->keys().at(0x21);
+    CHECK(k21.algorithm == KeyAlgorithm::Rsa);
+    CHECK(k21.rsaBits == 2048);
+    CHECK(k21.usage == (kUsageSign | kUsageDecipher | kUsageAuthenticate | kUsageVerify));
+    CHECK(k21.access.sc == 0x00);
+    const crypto::PublicKey rsaPub = crypto::PublicKey::fromIsoTemplate(responseData(rsa));
+    REQUIRE(k21.privateKey);
+    CHECK(rsaPub == k21.privateKey->publicKey());
+    CHECK(tx(*card, "00 47 81 21 00 00 00") == rsa);
+    // it signs at once, without VERIFY (access 00)
+    CHECK(tx(*card, "00 22 41 B6 06 80 01 01 84 01 21") == "90 00");
+    const Bytes digestInfo = crypto::encodeDigestInfo(crypto::DigestAlgorithm::Sha256, crypto::digest(crypto::DigestAlgorithm::Sha256, kAbc));
+    CHECK(crypto::rsaVerifyPkcs1(rsaPub, digestInfo, responseData(txApdu(*card, 0, 0x2A, 0x9E, 0x9A, digestInfo, 256))));
+
+    // EC P-256 from the algorithm of the current DST (80 = 10, ECDSA r||s), reference in P2
+    CHECK(tx(*card, "00 22 41 B6 03 80 01 10") == "90 00");
+    const std::string ec = tx(*card, "00 46 00 22 00");
+    REQUIRE(ec.size() == 72 * 3 - 1);
+    CHECK(ec.substr(0, 17) == "7F 49 43 86 41 04");
+    CHECK(statusOf(ec) == "90 00");
+    const crypto::PublicKey ecPub = crypto::PublicKey::fromIsoTemplate(responseData(ec), crypto::EcCurve::P256);
+    CHECK(ecPub == card->keys().at(0x22).privateKey->publicKey());
+    CHECK(card->keys().at(0x22).curve == crypto::EcCurve::P256);
+    CHECK(tx(*card, "00 22 41 B6 06 80 01 10 84 01 22") == "90 00");
+    const Bytes hash = crypto::digest(crypto::DigestAlgorithm::Sha256, kAbc);
+    const std::string sig = txApdu(*card, 0, 0x2A, 0x9E, 0x9A, hash, 256);
+    CHECK(statusOf(sig) == "90 00");
+    CHECK(crypto::ecdsaVerify(ecPub, hash, responseData(sig)));
+
+    // an existing key is regenerated with its own algorithm, whatever DO 80 says
+    const std::string again = tx(*card, "00 47 80 00 05 B6 03 80 01 01 00");  // the SE's key 22
+    CHECK(again.substr(0, 17) == "7F 49 43 86 41 04");
+    CHECK(again != ec);
+
+    // both are in the image
+    const auto image = card->saveState();
+    REQUIRE(image.at("keys").size() == 2);
+    CHECK(image["keys"][0].at("reference") == "21");
+    CHECK(image["keys"][0].at("algorithm") == "RSA-2048");
+    CHECK(image["keys"][0].at("usage") == nlohmann::json({"sign", "decipher", "authenticate", "verify"}));
+    CHECK(image["keys"][0].at("access") == "00");
+    CHECK(image["keys"][1].at("algorithm") == "EC-P256");
+    auto copy = test::blankCard();
+    copy->loadState(image);
+    CHECK(copy->keys().at(0x21).privateKey->publicKey() == rsaPub);
+    CHECK(tx(*copy, "00 47 81 21 00 00 00") == rsa);
+}

@@ -231,12 +231,33 @@ Response Iso7816Card::verifyCertificate(const CommandApdu& c, LogicalChannel& ch
     return {};
 }
 
+namespace {
+
+// The kind of key pair an algorithm reference of a template stands for, when GENERATE creates
+// a new key (doc/card-image.md): RSA references give RSA-2048, ECDSA ones EC P-256. Unknown: 6A80.
+CardKey newKeyFor(std::uint8_t crt, std::uint8_t alg) {
+    CardKey k;
+    const bool rsa = alg == kAlgDefault || alg == kAlgRsaPkcs1 || alg == kAlgRsaRaw || alg == kAlgRsaOaep ||
+                     alg == kAlgRsaPss;
+    const bool ec = alg == kAlgEcdsaPlain || alg == kAlgEcdsaDer;
+    if ((!rsa && !ec) || (crt != kTagAt && !knownAlgorithm(crt, alg))) throw SwError(sw::kIncorrectDataField);
+    k.algorithm = rsa ? KeyAlgorithm::Rsa : KeyAlgorithm::Ec;
+    k.rsaBits = 2048;
+    k.curve = crypto::EcCurve::P256;
+    k.usage = kUsageSign | kUsageDecipher | kUsageAuthenticate | kUsageVerify;
+    k.access = SecurityCondition{0x00};
+    return k;
+}
+
+}  // namespace
+
 // ISO 7816-8 §5.1 GENERATE ASYMMETRIC KEY PAIR. INS 46: P1 00, P2 = key reference. INS 47: P1 80
 // (or 00) generate, 81 read the existing public key; P2 = key reference or 00. The data field
-// may carry a CRT (B6/B8/A4) with 83/84 naming the key; otherwise the key of the SE (DST, CT, AT).
-// The key slot must exist in the card image (its algorithm gives the size or curve). Answers the
-// public key template 7F49 (81 modulus, 82 exponent / 86 point); the new private key is stored in
-// the image.
+// may carry a CRT (B6/B8/A4) with 83/84 naming the key and 80 its algorithm; otherwise the key
+// of the SE (DST, CT, AT). An existing slot's algorithm gives the size or curve; a new reference
+// is created when an algorithm is known (DO 80 of the data's CRT, else of the SE template), with
+// the default usage and access of doc/card-image.md. Answers the public key template 7F49 (81
+// modulus, 82 exponent / 86 point); the new private key is stored in the image.
 Response Iso7816Card::generateAsymmetricKeyPair(const CommandApdu& c, LogicalChannel& ch) {
     bool readOnly = false;
     if (c.ins == 0x47 && c.p1 == 0x81)
@@ -245,9 +266,19 @@ Response Iso7816Card::generateAsymmetricKeyPair(const CommandApdu& c, LogicalCha
         throw SwError(sw::kIncorrectP1P2);
     std::optional<std::uint8_t> reference;
     if (c.p2 != 0x00) reference = c.p2;
+    std::optional<std::uint8_t> crtTag, algorithm;
     for (const auto& crt : dataObjects(c.data)) {
         if (crt.tag != kTagDst && crt.tag != kTagCt && crt.tag != kTagAt) throw SwError(sw::kIncorrectDataField);
+        if (!crtTag) crtTag = static_cast<std::uint8_t>(crt.tag);
         for (const auto& d : dataObjects(crt.value)) {
+            if (d.tag == 0x80) {
+                if (d.value.size() != 1) throw SwError(sw::kIncorrectDataField);
+                if (!algorithm) {
+                    algorithm = d.value[0];
+                    crtTag = static_cast<std::uint8_t>(crt.tag);
+                }
+                continue;
+            }
             if (d.tag != 0x83 && d.tag != 0x84) continue;
             if (d.value.size() != 1) throw SwError(sw::kIncorrectDataField);
             if (!reference) reference = d.value[0];
@@ -256,7 +287,28 @@ Response Iso7816Card::generateAsymmetricKeyPair(const CommandApdu& c, LogicalCha
     if (!reference) reference = ch.se.dst.key ? ch.se.dst.key : ch.se.ct.key ? ch.se.ct.key : ch.se.at.key;
     if (!reference) throw SwError(sw::kReferencedDataNotFound);
     auto it = m_keys.find(*reference);
-    if (it == m_keys.end()) throw SwError(sw::kReferencedDataNotFound);
+    if (it == m_keys.end()) {
+        if (readOnly) throw SwError(sw::kReferencedDataNotFound);
+        // A new key: its algorithm from the command, else from the SE template the CRT names,
+        // else from the first of DST, CT, AT that has one.
+        if (!algorithm) {
+            const std::pair<std::uint8_t, const LogicalChannel::Crt*> templates[] = {
+                {kTagDst, &ch.se.dst}, {kTagCt, &ch.se.ct}, {kTagAt, &ch.se.at}};
+            for (const auto& [tag, t] : templates) {
+                if (crtTag && *crtTag != tag) continue;
+                if (t->algorithm) {
+                    algorithm = t->algorithm;
+                    crtTag = tag;
+                    break;
+                }
+            }
+        }
+        if (!algorithm) throw SwError(sw::kReferencedDataNotFound);
+        CardKey created = newKeyFor(*crtTag, *algorithm);
+        created.reference = *reference;
+        it = m_keys.emplace(*reference, std::move(created)).first;
+        LOG_DEBUG("iso7816: new key reference %02X for GENERATE ASYMMETRIC KEY PAIR", *reference);
+    }
     CardKey& slot = it->second;
     if (slot.symmetric()) throw SwError(sw::kConditionsOfUseNotSatisfied);
     if (readOnly) {
