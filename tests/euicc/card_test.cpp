@@ -1,11 +1,13 @@
 // The euicc card's APDU layer with the exact APDUs lpac sends (research notes §2.3): TERMINAL
 // CAPABILITIES, MANAGE CHANNEL, SELECT ISD-R, STORE DATA (one and several blocks), 61xx + GET
-// RESPONSE with CLA 8x, and the first ES10 functions.
+// RESPONSE with CLA 8x, and the first ES10 functions including AuthenticateServer against the
+// test PKI (the server side built here with the DPauth key, both curves).
 #include <catch2/catch.hpp>
 
 #include "tests/euicc/helpers.hpp"
 #include "vicc/euicc/certs.hpp"
 #include "vicc/euicc/euicc_card.hpp"
+#include "vicc/euicc/signature.hpp"
 
 using namespace vpcsc;
 using namespace vpcsc::euicc;
@@ -135,4 +137,113 @@ TEST_CASE("euicc: long responses come in GET RESPONSE pieces; Le in the command 
     // with Le in the STORE DATA itself the data come at once
     const std::string direct = tx(card, "81E2910006BF3E035C015A00");
     CHECK(direct == "BF3E125A10890490321234512345123456789012359000");
+}
+
+namespace {
+
+struct Server {
+    std::string curve;
+    vicc::crypto::PkeyPtr dpauthKey;
+    Bytes dpauthCert;
+    explicit Server(const std::string& c)
+        : curve(c), dpauthKey(loadPrivateKeyPem(test::pkiText(c, "dpauth.key"))), dpauthCert(test::pkiFile(c, "dpauth.der")) {}
+    // AuthenticateServerRequest as the SM-DP+ (initiateAuthentication) and lpac build it.
+    es10::AuthenticateServerRequest request(ByteView euiccChallenge) const {
+        es10::AuthenticateServerRequest r;
+        r.serverSigned1 = {h("0123456789ABCDEF0123456789ABCDEF"), Bytes(euiccChallenge.begin(), euiccChallenge.end()),
+                           "127.0.0.1:8443", h("000102030405060708090A0B0C0D0E0F")};
+        r.serverSigned1Raw = r.serverSigned1.encode();
+        r.serverSignature1 = rspSign(dpauthKey.get(), r.serverSigned1Raw);
+        r.euiccCiPkIdToBeUsed = subjectKeyId(Certificate::fromDer(test::pkiFile(curve, "ci.der")));
+        r.serverCertificate = dpauthCert;
+        r.ctxParams1.matchingId = "DEMO";
+        r.ctxParams1.deviceInfo.tac = h("35290611");
+        r.ctxParams1Raw = r.ctxParams1.encode();
+        return r;
+    }
+};
+
+es10::AuthenticateServerResponse authenticate(EuiccCard& card, const es10::AuthenticateServerRequest& req) {
+    const Bytes resp = sendEs10(card, req.encode());
+    REQUIRE(hx(ByteView(resp).last(2)) == "9000");
+    return es10::AuthenticateServerResponse::decode(ByteView(resp).first(resp.size() - 2));
+}
+
+Bytes challenge(EuiccCard& card) {
+    const Bytes r = sendEs10(card, h("BF2E00"));
+    return es10::decodeEuiccChallengeResponse(ByteView(r).first(r.size() - 2));
+}
+
+}  // namespace
+
+TEST_CASE("euicc: AuthenticateServer with the test PKI on both curves", "[euicc][card][auth]") {
+    for (const char* c : {"nist", "brp"}) {
+        INFO(c);
+        EuiccCard card(EuiccIdentity::fromPkiDirectory(std::string(VPCSC_EUICC_PKI_DIR) + "/" + c));
+        const Server dp(c);
+        openIsdR(card);
+        const auto req = dp.request(challenge(card));
+        const auto resp = authenticate(card, req);
+        REQUIRE(resp.ok);
+        const auto& s1 = resp.ok->euiccSigned1;
+        CHECK(s1.transactionId == req.serverSigned1.transactionId);
+        CHECK(s1.serverAddress == "127.0.0.1:8443");
+        CHECK(s1.serverChallenge == req.serverSigned1.serverChallenge);
+        CHECK(s1.ctxParams1 == req.ctxParams1Raw);
+        CHECK(es10::EuiccInfo2::decode(s1.euiccInfo2).sasAccreditationNumber == "VPCSC-TEST-ONLY");
+        // the SM-DP+ side of authenticateClient: the chain, the EID and the signature
+        const Certificate euiccCert = Certificate::fromDer(resp.ok->euiccCertificate);
+        const Certificate eumCert = Certificate::fromDer(resp.ok->eumCertificate);
+        const Certificate ci = Certificate::fromDer(test::pkiFile(c, "ci.der"));
+        CHECK(verifyChain(euiccCert, {eumCert}, {ci}, RspRole::Euicc).ok);
+        CHECK(rspVerify(euiccCert.publicKey().get(), resp.ok->euiccSigned1Raw, resp.ok->euiccSignature1));
+        CHECK_FALSE(rspVerify(euiccCert.publicKey().get(), req.serverSigned1Raw, resp.ok->euiccSignature1));
+
+        SECTION("the challenge is single use") {
+            const auto again = authenticate(card, req);
+            REQUIRE(again.error);
+            CHECK(again.error->code == 6);  // euiccChallengeMismatch
+            CHECK(again.error->transactionId == req.serverSigned1.transactionId);
+        }
+    }
+}
+
+TEST_CASE("euicc: AuthenticateServer refuses bad servers with SGP.22 error codes", "[euicc][card][auth]") {
+    EuiccCard card = makeCard();
+    const Server dp("nist");
+    openIsdR(card);
+    SECTION("serverSignature1 does not verify: invalidSignature(2)") {
+        auto req = dp.request(challenge(card));
+        req.serverSignature1[10] ^= 0x01;
+        CHECK(authenticate(card, req).error->code == 2);
+    }
+    SECTION("signed over a different challenge: euiccChallengeMismatch(6)") {
+        challenge(card);
+        CHECK(authenticate(card, dp.request(Bytes(16, 0x42))).error->code == 6);
+    }
+    SECTION("CERT.DPpb instead of CERT.DPauth: invalidCertificate(1)") {
+        auto req = dp.request(challenge(card));
+        req.serverCertificate = test::pkiFile("nist", "dppb.der");
+        CHECK(authenticate(card, req).error->code == 1);
+    }
+    SECTION("a DPauth of another CI (the brainpool PKI): invalidCertificate(1)") {
+        auto req = Server("brp").request(challenge(card));
+        req.euiccCiPkIdToBeUsed = subjectKeyId(Certificate::fromDer(test::pkiFile("nist", "ci.der")));
+        CHECK(authenticate(card, req).error->code == 1);
+    }
+    SECTION("a CI the eUICC does not know: ciPKUnknown(7)") {
+        auto req = dp.request(challenge(card));
+        req.euiccCiPkIdToBeUsed = Bytes(20, 0xF5);
+        CHECK(authenticate(card, req).error->code == 7);
+    }
+    SECTION("garbage certificate: invalidCertificate(1)") {
+        auto req = dp.request(challenge(card));
+        req.serverCertificate = tlv::encode(0x30, Bytes(10, 0x01));
+        CHECK(authenticate(card, req).error->code == 1);
+    }
+    SECTION("a truncated request: 6A80") {
+        Bytes enc = dp.request(challenge(card)).encode();
+        enc.resize(enc.size() - 1);
+        CHECK(hx(sendEs10(card, enc)) == "6A80");
+    }
 }

@@ -9,6 +9,7 @@
 #include "common/sw.hpp"
 #include "vicc/crypto/random.hpp"
 #include "vicc/euicc/certs.hpp"
+#include "vicc/euicc/signature.hpp"
 
 namespace vpcsc::euicc {
 namespace {
@@ -53,6 +54,14 @@ EuiccIdentity EuiccIdentity::fromPkiDirectory(const std::string& dir) {
     const Bytes ski = subjectKeyId(ci);
     if (ski.empty()) throw std::runtime_error("euicc: " + dir + "/ci.der has no subjectKeyIdentifier");
     id.ciPkIds.push_back(ski);
+    id.trustedCis.push_back(ci);
+    id.euiccCertificate = euicc.toDer();
+    id.eumCertificate = Certificate::fromDer(readFile(dir + "/eum.der")).toDer();
+    const Bytes pem = readFile(dir + "/euicc.key");
+    id.key = std::shared_ptr<EVP_PKEY>(loadPrivateKeyPem(std::string_view(reinterpret_cast<const char*>(pem.data()), pem.size())).release(),
+                                       EVP_PKEY_free);
+    if (EVP_PKEY_eq(id.key.get(), euicc.publicKey().get()) != 1)
+        throw std::runtime_error("euicc: " + dir + "/euicc.key does not belong to euicc.der");
     return id;
 }
 
@@ -67,6 +76,7 @@ void EuiccCard::clearVolatile() {
     m_channels = {};
     m_channels[0].open = true;  // the basic channel is always open
     m_euiccChallenge.reset();
+    m_transactionId.reset();
 }
 
 nlohmann::json EuiccCard::saveState() const {
@@ -236,6 +246,8 @@ Bytes EuiccCard::es10(ByteView command) {
             return euiccInfo1().encode();
         case es10::kTagGetEuiccInfo2:
             return euiccInfo2().encode();
+        case es10::kTagAuthenticateServer:
+            return authenticateServer(command);
         case es10::kTagGetEuiccChallenge:
             m_euiccChallenge = vicc::crypto::randomBytes(16);
             return es10::encodeEuiccChallengeResponse(*m_euiccChallenge);
@@ -246,6 +258,48 @@ Bytes EuiccCard::es10(ByteView command) {
     } catch (const es10::Es10Error&) {
         throw SwError(sw::kIncorrectDataField);
     }
+}
+
+Bytes EuiccCard::authenticateServer(ByteView command) {
+    const auto req = es10::AuthenticateServerRequest::decode(command);  // Es10Error -> 6A80
+    m_transactionId.reset();
+    auto fail = [&](std::int64_t code) {  // AuthenticateErrorCode, SGP.22 §5.7.13
+        es10::AuthenticateServerResponse r;
+        r.error = es10::AuthenticateServerResponse::Error{req.serverSigned1.transactionId, code};
+        return r.encode();
+    };
+    constexpr std::int64_t kInvalidCertificate = 1, kInvalidSignature = 2, kEuiccChallengeMismatch = 6,
+                           kCiPkUnknown = 7;
+    // The CI the server wants us to use must be one we can sign and verify with.
+    std::size_t ci = 0;
+    while (ci < m_id.ciPkIds.size() && m_id.ciPkIds[ci] != req.euiccCiPkIdToBeUsed) ++ci;
+    if (ci == m_id.ciPkIds.size()) return fail(kCiPkUnknown);
+    // CERT.DPauth.ECDSA: chains to that CI, valid now, role SM-DP+ authentication.
+    std::optional<Certificate> dpauth;
+    try {
+        dpauth = Certificate::fromDer(req.serverCertificate);
+    } catch (const std::exception&) {
+        return fail(kInvalidCertificate);
+    }
+    if (!verifyChain(*dpauth, {}, {m_id.trustedCis[ci]}, RspRole::DpAuth).ok) return fail(kInvalidCertificate);
+    if (!rspVerify(dpauth->publicKey().get(), req.serverSigned1Raw, req.serverSignature1)) return fail(kInvalidSignature);
+    if (!m_euiccChallenge || req.serverSigned1.euiccChallenge != *m_euiccChallenge) return fail(kEuiccChallengeMismatch);
+    m_euiccChallenge.reset();  // one use
+
+    es10::EuiccSigned1 s1;
+    s1.transactionId = req.serverSigned1.transactionId;
+    s1.serverAddress = req.serverSigned1.serverAddress;
+    s1.serverChallenge = req.serverSigned1.serverChallenge;
+    s1.euiccInfo2 = euiccInfo2().encode();
+    s1.ctxParams1 = req.ctxParams1Raw;
+    es10::AuthenticateServerResponse r;
+    r.ok = es10::AuthenticateServerResponse::Ok{};
+    r.ok->euiccSigned1Raw = s1.encode();
+    r.ok->euiccSignature1 = rspSign(m_id.key.get(), r.ok->euiccSigned1Raw);
+    r.ok->euiccCertificate = m_id.euiccCertificate;
+    r.ok->eumCertificate = m_id.eumCertificate;
+    m_transactionId = req.serverSigned1.transactionId;
+    return r.encode();
 }
 
 }  // namespace vpcsc::euicc

@@ -2,15 +2,19 @@
 // ES10 transport of SGP.22 §5.7 as lpac drives it (research notes §2.3): MANAGE CHANNEL, SELECT
 // ISD-R, STORE DATA (CLA 80|ch, INS E2, P1 11/91, P2 block number) with the response over 61xx +
 // GET RESPONSE, TERMINAL CAPABILITIES. ES10 functions so far: GetEID (BF3E), GetEuiccInfo1 (BF20),
-// GetEuiccInfo2 (BF22), GetEuiccChallenge (BF2E). Others answer 6A88 (doc/euicc.md).
+// GetEuiccInfo2 (BF22), GetEuiccChallenge (BF2E), AuthenticateServer (BF38). Others answer 6A88
+// (doc/euicc.md).
 #pragma once
 
 #include <array>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/apdu.hpp"
 #include "vicc/card.hpp"
+#include "vicc/crypto/x509.hpp"
 #include "vicc/euicc/es10.hpp"
 
 namespace vpcsc::euicc {
@@ -18,12 +22,15 @@ namespace vpcsc::euicc {
 // ISD-R AID (SGP.22 §2.2.3).
 inline const Bytes kIsdRAid = fromHex("A0000005591010FFFFFFFF8900000100");
 
-// What the eUICC is: its EID and the CI key identifiers it trusts, from its certificates.
+// What the eUICC is: its EID, certificates, signing key and the CIs it trusts.
 struct EuiccIdentity {
     Bytes eid;  // 16 bytes, BCD as GetEID returns it
-    es10::KeyIdList ciPkIds;
-    // From a test PKI directory (make-test-pki.sh output: ci.der, euicc.der). Throws
-    // std::runtime_error naming the missing or invalid file.
+    es10::KeyIdList ciPkIds;  // SKIs of trustedCis, in order
+    std::vector<vicc::crypto::Certificate> trustedCis;
+    Bytes euiccCertificate, eumCertificate;  // DER
+    std::shared_ptr<EVP_PKEY> key;           // SK.EUICC.ECDSA; never logged or saved
+    // From a test PKI directory (make-test-pki.sh output: ci.der, eum.der, euicc.der, euicc.key).
+    // Throws std::runtime_error naming the missing or invalid file.
     static EuiccIdentity fromPkiDirectory(const std::string& dir);
 };
 
@@ -64,11 +71,13 @@ private:
     ResponseApdu respond(Bytes data, const CommandApdu& c, Channel& ch);
     // One ES10 command (a whole TLV) in, its response TLV out; SwError for transport failures.
     Bytes es10(ByteView command);
+    Bytes authenticateServer(ByteView command);  // SGP.22 §5.7.13
 
     EuiccIdentity m_id;
     std::optional<Bytes> m_atrOverride;
     std::array<Channel, kChannels> m_channels{};
     std::optional<Bytes> m_euiccChallenge;  // the last GetEuiccChallenge, for AuthenticateServer
+    std::optional<Bytes> m_transactionId;   // the RSP session AuthenticateServer opened
 };
 
 }  // namespace vpcsc::euicc
