@@ -2,8 +2,7 @@
 
 Usage (by iso7816-pyscard.sh, with /usr/bin/python3): iso7816-apdus.py READER
 The card is vicc -t iso7816 -f <a copy of vicc/cards/examples/iso7816-sample.json>, freshly started.
-Prints 'ok - X', 'not ok - X', 'todo - X # WHY' (expected failure: TAP TODO), 'skip - X # WHY'
-and '# ...' diagnostics; iso7816-pyscard.sh numbers the points.
+Prints 'ok - X', 'not ok - X' and '# ...' diagnostics; iso7816-pyscard.sh numbers the points.
 
 Expected bytes follow ISO/IEC 7816-4:2020 (section numbers in the comments) and the sample image:
   MF 3F00 (compact security 07 00 00 00: create/delete freely; FMD 5F50 "https://example";
@@ -16,9 +15,19 @@ Expected bytes follow ISO/IEC 7816-4:2020 (section numbers in the comments) and 
       1003 cyclic, SFI 3, 4 records of 2 bytes, most recent first: 0004 0003 0002 0001
       1004 BER-TLV EF: 5F20 05 "Doe J"
       1005 transparent, deactivated, DEAD
-  PIN 81 = "1234" (3 tries), PIN 82 = "12345678" (5 tries)
+  PIN 81 = "1234" (3 tries), PIN 82 = "12345678" (5 tries, PUK "87654321" with 3 tries)
+  keys: 01 AES-128 000102..0F (authenticate), 10 RSA-2048 (sign, decipher, authenticate, verify;
+        PIN 81)
 """
+import hashlib
+import json
+import os
 import sys
+
+from Cryptodome.Cipher import AES, PKCS1_v1_5
+from Cryptodome.Hash import SHA256
+from Cryptodome.PublicKey import RSA
+from Cryptodome.Signature import pkcs1_15
 
 from smartcard.scard import (SCARD_LEAVE_CARD, SCARD_PROTOCOL_T0, SCARD_PROTOCOL_T1,
                              SCARD_S_SUCCESS, SCARD_SCOPE_USER, SCARD_SHARE_SHARED,
@@ -101,11 +110,18 @@ def setup(card, apdu, expect="90 00"):
     return got
 
 
-def skip(desc, why):
-    out("skip - %s # %s" % (desc, why))
-
-
 ASCII = lambda s: hx(s.encode())  # noqa: E731
+
+# The sample image's keys: 01 AES-128 (authenticate), 10 RSA-2048 (PIN 81; the key of
+# iso7816-keys.json), read from the image so that signatures are checked byte for byte.
+_SAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "vicc", "cards", "examples",
+                       "iso7816-sample.json")
+_KEYS = {k["reference"]: k for k in json.load(open(_SAMPLE))["keys"]}
+AES_KEY = bytes.fromhex(_KEYS["01"]["value"])
+RSA_KEY = RSA.import_key(_KEYS["10"]["pem"])
+# DigestInfo(SHA-256, SHA-256("abc")), RFC 8017 §9.2
+DIGEST_INFO = h("30 31 30 0D 06 09 60 86 48 01 65 03 04 02 01 05 00 04 20") + list(hashlib.sha256(b"abc").digest())
+RSA_SIG_ABC = pkcs1_15.new(RSA_KEY).sign(SHA256.new(b"abc"))  # deterministic
 
 MF_FCP = "62 10 82 01 38 83 02 3F 00 8A 01 05 8C 04 07 00 00 00"
 FMD_DO = "5F 50 0F " + ASCII("https://example")
@@ -315,74 +331,132 @@ def unknown_tests(c):
     t(c, "00 6A 00 00", "6D 00", "unknown INS 6A: 6D 00")
 
 
-def present(c, apdu):
-    return c.tx(apdu) not in ("6D 00", "6E 00")
-
-
-def security_tests(c, pending):
-    todo = pending.get("VERIFY")
+def security_tests(c):
     # §11.5.6 VERIFY: empty data = status query; 63Cx = x tries left; 6983 = blocked.
-    t(c, "00 20 00 81", "63 C3", "VERIFY status query PIN 81: 3 tries left", todo)
-    t(c, "00 20 00 81 04 31 31 31 31", "63 C2", "VERIFY PIN 81 wrong: 63 C2", todo)
-    t(c, "00 20 00 81", "63 C2", "status query: 2 tries left", todo)
-    t(c, "00 20 00 81 04 31 32 33 34", "90 00", "VERIFY PIN 81 = 1234", todo)
-    t(c, "00 20 00 81", "90 00", "status query once verified: 90 00", todo)
+    t(c, "00 20 00 81", "63 C3", "VERIFY status query PIN 81: 3 tries left")
+    t(c, "00 20 00 81 04 31 31 31 31", "63 C2", "VERIFY PIN 81 wrong: 63 C2")
+    t(c, "00 20 00 81", "63 C2", "status query: 2 tries left")
+    t(c, "00 20 00 81 04 31 32 33 34", "90 00", "VERIFY PIN 81 = 1234")
+    t(c, "00 20 00 81", "90 00", "status query once verified: 90 00")
     t(c, "00 A4 08 0C 04 10 00 10 01", "90 00", "SELECT EF 1001")
-    t(c, "00 D6 00 00 02 4A 6F", "90 00", "UPDATE BINARY on EF 1001 after VERIFY", todo)
-    t(c, "00 B0 00 00 05", "4A 6F 6C 6C 6F 90 00", "read back", todo)
-    t(c, "00 20 00 83 04 31 32 33 34", "6A 88", "VERIFY an absent PIN reference: 6A 88", todo)
-    todo = todo or pending.get("CHANGE")
-    t(c, "00 24 00 81 08 31 32 33 34 35 36 37 38", "90 00", "CHANGE REFERENCE DATA PIN 81 to 5678 (§11.5.7)",
-      todo)
-    t(c, "00 20 00 81 04 31 32 33 34", "63 C2", "VERIFY with the old PIN fails", todo)
-    t(c, "00 20 00 81 04 35 36 37 38", "90 00", "VERIFY with the new PIN", todo)
-    t(c, "00 24 00 81 08 31 31 31 31 32 32 32 32", "63 C2", "CHANGE with a wrong old PIN: 63 C2", todo)
-    t(c, "00 20 00 81 04 35 36 37 38", "90 00", "the PIN is unchanged", todo)
+    t(c, "00 D6 00 00 02 4A 6F", "90 00", "UPDATE BINARY on EF 1001 after VERIFY")
+    t(c, "00 B0 00 00 05", "4A 6F 6C 6C 6F 90 00", "read back")
+    t(c, "00 20 00 83 04 31 32 33 34", "6A 88", "VERIFY an absent PIN reference: 6A 88")
+    t(c, "00 24 00 81 08 31 32 33 34 35 36 37 38", "90 00", "CHANGE REFERENCE DATA PIN 81 to 5678 (§11.5.7)")
+    t(c, "00 20 00 81 04 31 32 33 34", "63 C2", "VERIFY with the old PIN fails")
+    t(c, "00 20 00 81 04 35 36 37 38", "90 00", "VERIFY with the new PIN")
+    t(c, "00 24 00 81 08 31 31 31 31 32 32 32 32", "63 C2", "CHANGE with a wrong old PIN: 63 C2")
+    t(c, "00 20 00 81 04 35 36 37 38", "90 00", "the PIN is unchanged")
     # PIN 82: 5 tries, blocked after 5 wrong ones.
-    todo = pending.get("VERIFY")
     for left in range(4, -1, -1):
-        t(c, "00 20 00 82 04 30 30 30 30", "63 C%X" % left, "VERIFY PIN 82 wrong: %d left" % left, todo)
-    t(c, "00 20 00 82 08 31 32 33 34 35 36 37 38", "69 83", "a blocked PIN answers 69 83, even when right", todo)
-    t(c, "00 20 00 82", "69 83", "status query of a blocked PIN: 69 83", todo)
+        t(c, "00 20 00 82 04 30 30 30 30", "63 C%X" % left, "VERIFY PIN 82 wrong: %d left" % left)
+    t(c, "00 20 00 82 08 31 32 33 34 35 36 37 38", "69 83", "a blocked PIN answers 69 83, even when right")
+    t(c, "00 20 00 82", "69 83", "status query of a blocked PIN: 69 83")
+    # RESET RETRY COUNTER §11.5.10 with PIN 82's PUK "87654321" (3 tries).
+    t(c, "00 2C 03 82", "69 82", "RESET RETRY COUNTER P1=03 before the PUK: 69 82")
+    t(c, "00 2C 01 82 08 30 30 30 30 30 30 30 30", "63 C2", "RESET RETRY COUNTER wrong PUK: 63 C2")
+    t(c, "00 2C 00 82 0C " + ASCII("87654321") + " 31 31 31 31", "90 00",
+      "RESET RETRY COUNTER P1=00: PUK and new PIN 1111")
+    t(c, "00 20 00 82", "63 C5", "PIN 82 unblocked: 5 tries again")
+    t(c, "00 20 00 82 04 31 31 31 31", "90 00", "VERIFY PIN 82 with the new value")
+    t(c, "00 2C 01 82 08 " + ASCII("87654321"), "90 00", "RESET RETRY COUNTER P1=01: the PUK alone")
+    t(c, "00 2C 03 82", "90 00", "RESET RETRY COUNTER P1=03 after the PUK")
+    t(c, "00 2C 03 81", "69 84", "PIN 81 has no PUK: 69 84")
+    t(c, "00 2C 03 83", "6A 88", "an absent PIN: 6A 88")
+    t(c, "00 2C 04 82", "6A 86", "P1=04: 6A 86")
     # GET CHALLENGE §11.6.3
-    todo = pending.get("GET CHALLENGE")
     r1 = c.tx("00 84 00 00 08")
     r2 = c.tx("00 84 00 00 08")
     good = all(len(r.split()) == 10 and r.endswith("90 00") for r in (r1, r2)) and r1 != r2
-    point(good, "GET CHALLENGE 8 bytes twice: 8 bytes + 90 00, different each time", todo,
+    point(good, "GET CHALLENGE 8 bytes twice: 8 bytes + 90 00, different each time", None,
           "got %s / %s" % (r1, r2))
-    r = c.tx("00 84 00 00 00")
-    point(len(r.split()) > 2 and r.endswith("90 00"), "GET CHALLENGE Le=00: some bytes + 90 00", todo, "got " + r)
-    # RESET RETRY COUNTER §11.5.10, MSE §11.5.11, PSO, GENERATE ASYMMETRIC KEY PAIR: when present.
-    if present(c, "00 2C 03 82"):
-        out("# RESET RETRY COUNTER answers %s to 00 2C 03 82" % c.tx("00 2C 03 82"))
-    else:
-        skip("RESET RETRY COUNTER", "INS 2C not implemented yet")
-    for name, probe in (("MANAGE SECURITY ENVIRONMENT", "00 22 F3 01"),
-                        ("PERFORM SECURITY OPERATION", "00 2A 9E 9A 00"),
-                        ("GENERATE ASYMMETRIC KEY PAIR", "00 47 80 00 00")):
-        if present(c, probe):
-            out("# %s answers %s to %s (no check yet)" % (name, c.tx(probe), probe))
-        else:
-            skip(name, "INS not implemented yet")
+    r = c.tx("00 84 00 00 20")
+    point(len(r.split()) == 34 and r.endswith("90 00"), "GET CHALLENGE Le=20: 32 bytes + 90 00", None, "got " + r)
+    t(c, "00 84 01 00 08", "6A 86", "GET CHALLENGE P1=01: 6A 86")
+    t(c, "00 84 00 00", "67 00", "GET CHALLENGE without Le: 67 00")
+    authentication_tests(c)
+    pso_tests(c)
+    generate_tests(c)
+
+
+def aes_ecb(data):
+    return AES.new(AES_KEY, AES.MODE_ECB).encrypt(bytes(data))
+
+
+def authentication_tests(c):
+    # §11.5.5 EXTERNAL AUTHENTICATE with AES key 01: E(K, challenge) of the last GET CHALLENGE.
+    ch = h(c.tx("00 84 00 00 10"))[:-2]
+    t(c, h("00 82 00 01 10") + list(aes_ecb(ch)), "90 00", "EXTERNAL AUTHENTICATE AES key 01, E(K, challenge)")
+    ch = h(c.tx("00 84 00 00 10"))[:-2]
+    t(c, h("00 82 00 01 10") + list(aes_ecb(bytes(16))), "63 00", "EXTERNAL AUTHENTICATE wrong cryptogram: 63 00")
+    t(c, "00 82 00 01 10" + " 00" * 16, "69 85", "the challenge is used up: 69 85")
+    t(c, "00 82 00 77 10" + " 00" * 16, "6A 88", "EXTERNAL AUTHENTICATE with an absent key: 6A 88")
+    # §11.5.4 INTERNAL AUTHENTICATE: AES E(K, data); RSA key 10 (PIN 81): PKCS#1 v1.5 signature.
+    data = list(range(16))
+    t(c, h("00 88 00 01 10") + data + [0], hx(aes_ecb(data)) + " 90 00", "INTERNAL AUTHENTICATE AES key 01")
+    t(c, "00 88 00 01 00", "67 00", "INTERNAL AUTHENTICATE without data: 67 00")
+    t(c, "00 20 00 81 04 35 36 37 38", "90 00", "VERIFY PIN 81 (key 10 needs it)")
+    t(c, h("00 88 00 10 %02X" % len(DIGEST_INFO)) + DIGEST_INFO + [0], hx(RSA_SIG_ABC) + " 90 00",
+      "INTERNAL AUTHENTICATE RSA key 10: PKCS#1 v1.5 of DigestInfo(SHA-256 'abc')")
+
+
+def pso_tests(c):
+    # §11.5.11 MANAGE SECURITY ENVIRONMENT, ISO 7816-8 §5 PERFORM SECURITY OPERATION.
+    t(c, "00 22 41 B6 06 80 01 01 84 01 10", "90 00", "MSE SET DST: PKCS#1 v1.5, key 10")
+    t(c, "00 22 41 B6 03 84 01 99", "6A 88", "MSE SET an absent key: 6A 88")
+    t(c, "00 22 41 B6 03 80 01 77", "6A 80", "MSE SET an unknown algorithm: 6A 80")
+    t(c, "00 22 41 B7", "6A 86", "MSE SET with an unknown CRT B7: 6A 86")
+    t(c, "00 22 F2 B6", "6A 81", "MSE STORE: 6A 81")
+    sig = t(c, h("00 2A 9E 9A %02X" % len(DIGEST_INFO)) + DIGEST_INFO + [0], hx(RSA_SIG_ABC) + " 90 00",
+            "PSO COMPUTE DIGITAL SIGNATURE, key 10: the PKCS#1 v1.5 signature")
+    try:
+        pkcs1_15.new(RSA_KEY.publickey()).verify(SHA256.new(b"abc"), bytes(h(sig)[:-2]))
+        good = True
+    except (ValueError, TypeError):
+        good = False
+    point(good, "the signature verifies with pycryptodome against key 10's public key")
+    t(c, "00 2A 9E 9A 00", "67 00", "PSO COMPUTE DIGITAL SIGNATURE without data: 67 00")
+    t(c, "00 2A 90 80 03 61 62 63 00", hx(hashlib.sha256(b"abc").digest()) + " 90 00", "PSO HASH SHA-256 of 'abc'")
+    t(c, "00 22 41 B8 03 84 01 10", "90 00", "MSE SET CT: key 10")
+    cryptogram = PKCS1_v1_5.new(RSA_KEY.publickey()).encrypt(b"vpcsc secret")
+    t(c, h("00 2A 80 86 00 01 01 00") + list(cryptogram) + [0, 0], ASCII("vpcsc secret") + " 90 00",
+      "PSO DECIPHER PKCS#1 v1.5 (extended Lc 257): the plaintext")
+    t(c, h("00 2A 80 86 00 01 01 01") + list(cryptogram) + [0, 0], "6A 80", "PSO DECIPHER padding indicator 01: 6A 80")
+    t(c, "00 22 F3 00", "90 00", "MSE RESTORE SE 00: the empty environment")
+    t(c, h("00 2A 9E 9A %02X" % len(DIGEST_INFO)) + DIGEST_INFO + [0], "69 85", "PSO with no key in the SE: 69 85")
+
+
+def generate_tests(c):
+    # ISO 7816-8 §5.1 GENERATE ASYMMETRIC KEY PAIR into a new reference 21 (RSA-2048 from DO 80).
+    t(c, "00 46 00 21 00", "6A 88", "GENERATE into a new reference without an algorithm: 6A 88")
+    t(c, "00 47 80 21 05 B6 03 80 01 77 00", "6A 80", "GENERATE with an unknown algorithm: 6A 80")
+    t(c, "00 46 01 21 00", "6A 86", "GENERATE with P1=01: 6A 86")
+    r = h(c.tx("00 47 80 00 00 00 08 B6 06 80 01 01 84 01 21 00 00"))
+    good = (len(r) == 272 and r[:9] == h("7F 49 82 01 09 81 82 01 00") and r[-7:] == h("82 03 01 00 01 90 00"))
+    point(good, "GENERATE RSA-2048 into key 21: 7F49 {81 modulus 256 bytes, 82 01 00 01} 90 00", None,
+          "got %s" % hx(r[:16]))
+    n = int.from_bytes(bytes(r[9:265]), "big")
+    point(n.bit_length() == 2048, "the modulus has 2048 bits")
+    t(c, "00 47 81 21 00 00 00", hx(r), "GENERATE P1=81 reads the same public key back")
+    t(c, "00 22 41 B6 06 80 01 01 84 01 21", "90 00", "MSE SET DST: key 21")
+    sig = h(c.tx(h("00 2A 9E 9A %02X" % len(DIGEST_INFO)) + DIGEST_INFO + [0]))
+    try:
+        pkcs1_15.new(RSA.construct((n, 65537))).verify(SHA256.new(b"abc"), bytes(sig[:-2]))
+        good = sig[-2:] == [0x90, 0x00]
+    except (ValueError, TypeError):
+        good = False
+    point(good, "key 21 signs, and pycryptodome verifies it with the generated public key")
+    t(c, "00 47 81 00 05 B6 03 84 01 22 00", "6A 88", "read a key that does not exist: 6A 88")
+    t(c, "00 46 00 01 00", "69 85", "GENERATE into the AES key 01: 69 85")
 
 
 def main():
     reader = sys.argv[1]
     c = Card(reader)
-    # Probes without side effects: a command answering 6D 00 is not implemented yet, and its
-    # points are TAP TODO until it is.
-    pending = {}
-    for name, probe in (("VERIFY", "00 20 00 81"), ("CHANGE", "00 24 00 81"), ("GET CHALLENGE", "00 84 00 00 08")):
-        if c.tx(probe) == "6D 00":
-            pending[name] = "security commands pending"
-            out("# %s answers 6D 00: its points are TODO" % name)
     for section in (select_tests, binary_tests, extended_tests, record_tests, data_object_tests,
-                    file_management_tests, channel_tests, unknown_tests):
+                    file_management_tests, channel_tests, unknown_tests, security_tests):
         out("# --- %s ---" % section.__name__)
         section(c)
-    out("# --- security_tests ---")
-    security_tests(c, pending)
     c.close()
     return 1 if FAILED else 0
 

@@ -20,10 +20,11 @@ relay_points() {
             "not ok - "*) not_ok "${line#not ok - }" ;;
             "todo - "*) line=${line#todo - }; todo_not_ok "${line% \# *}" "${line##* \# }" ;;
             "skip - "*) line=${line#skip - }; TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - ${line% \# *} # SKIP ${line##* \# }" ;;
+            "#relay-rc="*) [ "${line#\#relay-rc=}" = 0 ] || not_ok "the point script exits 0 (status ${line#\#relay-rc=})" ;;
             "#"*) echo "$line" ;;
             *) echo "# $line" ;;
         esac
-    done < <("$@" 2>&1)
+    done < <("$@" 2>&1; echo "#relay-rc=$?")
 }
 
 vicc_start() {

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Every ISO 7816-4 command of our vicc (iso7816 card, the sample image) through a real pcscd with
-# our ifd-vpcd, from python3-pyscard, with exact bytes (iso7816-apdus.py). Security commands
-# (VERIFY, CHANGE, GET CHALLENGE ...) are TAP TODO while the card answers 6D 00 to VERIFY.
+# our ifd-vpcd, from python3-pyscard, with exact bytes (iso7816-apdus.py), security commands
+# included (RSA signatures and deciphering checked with pycryptodome).
 . "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/pcscd.sh"
 . "$top_srcdir/tests/integration/iso7816-lib.sh"
