@@ -2,8 +2,8 @@
 # OpenSC against our vicc (blank iso7816 card) through a real pcscd with our ifd-vpcd:
 # opensc-tool -l/-a/-n/-s with exact bytes, and opensc-explorer scripts (OpenSC's "default"
 # driver, as it does not know the ATR) that create, update, read, find and delete files, ask for
-# random bytes and verify/change PIN 81. The security points are TAP TODO while the card answers
-# 6D 00 to VERIFY (security commands pending).
+# random bytes and verify/change PIN 81; opensc-tool -s for GET CHALLENGE, RESET RETRY COUNTER
+# and GENERATE ASYMMETRIC KEY PAIR into a new key of the blank card, MSE and PSO signing.
 . "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/pcscd.sh"
 . "$top_srcdir/tests/integration/iso7816-lib.sh"
@@ -12,7 +12,7 @@
 command -v opensc-tool >/dev/null || tap_skip_all "opensc-tool not installed"
 command -v opensc-explorer >/dev/null || tap_skip_all "opensc-explorer not installed"
 pcscd_enter "$@"
-tap_plan 25
+tap_plan 30
 R="Virtual PCD 00 00"
 
 pcscd_reader "Virtual PCD" "/dev/null:0x8C7B"
@@ -89,24 +89,33 @@ rm 5000
 cd 5000')
 expect_match "explorer rm of an EF in a DF and of the (now empty) DF" 'File not found' "$out"
 
-# Security: GET CHALLENGE, VERIFY, CHANGE REFERENCE DATA; TODO while the card answers 6D 00.
-todo_for() { if ins_pending "$R" "$1"; then echo "$SECURITY_TODO"; fi; }
-sec_point() {  # TODO DESC REGEX TEXT
-    if printf '%s' "$4" | grep -Eq -- "$3"; then ok "$2"
-    elif [ -n "$1" ]; then todo_not_ok "$2" "$1"; printf '%s\n' "$4" | sed 's/^/#   /' | head -5
-    else not_ok "$2"; diag "no match for /$3/ in:"; printf '%s\n' "$4" | sed 's/^/#   /' | head -20; fi
-}
-todo=$(todo_for 0084000008)
-sec_point "$todo" "explorer random 8: 8 bytes" '^00000000:( [0-9A-F]{2}){8} ' "$(opensc_explorer 'random 8')"
-todo=$(todo_for 0020008100)
-sec_point "$todo" "explorer verify CHV129 (PIN 81) with a wrong PIN: 2 tries left" 'Incorrect code, 2 tries left' \
+# Security: GET CHALLENGE, VERIFY, CHANGE REFERENCE DATA through opensc-explorer.
+expect_match "explorer random 8: 8 bytes" '^00000000:( [0-9A-F]{2}){8} ' "$(opensc_explorer 'random 8')"
+expect_match "explorer verify CHV129 (PIN 81) with a wrong PIN: 2 tries left" 'Incorrect code, 2 tries left' \
     "$(opensc_explorer 'verify CHV129 "9999"')"
-sec_point "$todo" "explorer verify CHV129 \"1234\": Code correct" '^Code correct\.' \
+expect_match "explorer verify CHV129 \"1234\": Code correct" '^Code correct\.' \
     "$(opensc_explorer 'verify CHV129 "1234"')"
-todo=$(todo_for 0024008100)
-sec_point "$todo" "explorer change CHV129 \"1234\" \"5678\": PIN changed" '^PIN changed\.' \
+expect_match "explorer change CHV129 \"1234\" \"5678\": PIN changed" '^PIN changed\.' \
     "$(opensc_explorer 'change CHV129 "1234" "5678"')"
-sec_point "$todo" "explorer verify CHV129 with the new PIN 5678" '^Code correct\.' \
+expect_match "explorer verify CHV129 with the new PIN 5678" '^Code correct\.' \
     "$(opensc_explorer 'verify CHV129 "5678"')"
+
+# Raw security commands with opensc-tool -s on the blank card (no keys, PIN 81 without a PUK).
+out=$(tool -s '00 84 00 00 08' -s '00 84 01 00 08' | received)
+expect_match "opensc-tool -s GET CHALLENGE 8: 8 bytes 90 00; P1=01: 6A 86" \
+    '^([0-9A-F]{2} ){8}90 00 6A 86$' "$(tr '\n' ' ' <<<"$out" | sed 's/ $//')"
+expect_eq "opensc-tool -s RESET RETRY COUNTER of PIN 81 (no PUK): 69 84; absent PIN 83: 6A 88" "69 84
+6A 88" "$(tool -s '00 2C 03 81' -s '00 2C 03 83' | received)"
+expect_eq "opensc-tool -s GENERATE without a key or algorithm: 6A 88; unknown algorithm: 6A 80" "6A 88
+6A 80" "$(tool -s '00 46 00 21 00' -s '00 47 80 21 05 B6 03 80 01 77 00' | received)"
+# GENERATE EC P-256 into the new key 21 (DO 80 = 10, ECDSA r||s), MSE SET DST, then sign a hash.
+out=$(tool -s '00 47 80 00 08 B6 06 80 01 10 84 01 21 00' -s '00 22 41 B6 06 80 01 10 84 01 21' \
+           -s '00 2A 9E 9A 20 BA 78 16 BF 8F 01 CF EA 41 41 40 DE 5D AE 22 23 B0 03 61 A3 96 17 7A 9C B4 10 FF 61 F2 00 15 AD 00' \
+           -s '00 47 81 21 00' | received)
+expect_match "opensc-tool -s GENERATE EC P-256 into a new key 21 (7F 49 43 86 41 04 ...), MSE SET 90 00, PSO sign: 64 bytes" \
+    '^7F 49 43 86 41 04 ([0-9A-F]{2} ){64}90 00 90 00 ([0-9A-F]{2} ){64}90 00 7F 49 43 86 41 04' \
+    "$(tr '\n' ' ' <<<"$out")"
+gen=$(sed -n 1p <<<"$out"); back=$(sed -n 4p <<<"$out")
+expect_eq "opensc-tool -s GENERATE P1=81 reads the generated public key back" "$gen" "$back"
 check "vicc is still running" card_running vicc
 tap_done
