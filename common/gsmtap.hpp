@@ -26,6 +26,8 @@ constexpr std::size_t kHeaderSize = 16;
 constexpr std::uint8_t kTypeSim = 0x04;   // GSMTAP_TYPE_SIM
 constexpr std::uint8_t kSimApdu = 0x00;   // GSMTAP_SIM_APDU: command APDU followed by the response
 constexpr std::uint8_t kSimAtr = 0x01;    // GSMTAP_SIM_ATR
+constexpr std::uint8_t kSimPpsReq = 0x02; // GSMTAP_SIM_PPS_REQ
+constexpr std::uint8_t kSimPpsRsp = 0x03; // GSMTAP_SIM_PPS_RSP
 // The largest GSMTAP payload one IPv4/UDP datagram carries: 65535 - 20 (IPv4) - 8 (UDP) - 16.
 constexpr std::size_t kMaxPayload = 65535 - 20 - 8 - kHeaderSize;
 

@@ -5,6 +5,7 @@
 
 #include "common/log.hpp"
 #include "ifd-simtrace/ifd_error.hpp"
+#include "ifd-simtrace/registry.hpp"
 #include "include/vpcsc/simtrace.h"
 
 namespace vpcsc::simtrace {
@@ -14,15 +15,8 @@ using namespace st2;
 // ---- Reader -----------------------------------------------------------------------------------
 
 Reader::Reader(unsigned long lun, std::shared_ptr<UsbDevice> device, InterfaceInfo info, const Config& config)
-    : m_lun(lun), m_device(std::move(device)), m_info(std::move(info)), m_config(config) {
-    if (m_config.gsmtapHost) {
-        try {
-            m_gsmtap = std::make_unique<GsmtapSender>(*m_config.gsmtapHost, m_config.gsmtapPort);
-        } catch (const std::exception& e) {
-            LOG_ERROR("%s (GSMTAP off)", e.what());
-        }
-    }
-}
+    : m_lun(lun), m_device(std::move(device)), m_info(std::move(info)), m_config(config),
+      m_sinks(Registry::instance().traceSinks()) {}
 
 Reader::~Reader() { close(); }
 
@@ -95,7 +89,7 @@ void Reader::record(std::uint8_t type, std::uint32_t flags, ByteView data) {
 }
 
 void Reader::gsmtap(std::uint8_t subType, ByteView payload) {
-    if (m_gsmtap) m_gsmtap->send(subType, payload);
+    if (m_sinks) m_sinks->emit(subType, payload);
 }
 
 void Reader::send(const Bytes& message) {

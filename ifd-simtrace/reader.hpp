@@ -13,7 +13,7 @@
 #include <mutex>
 
 #include "common/bytes.hpp"
-#include "ifd-simtrace/gsmtap_sender.hpp"
+#include "ifd-simtrace/trace_sinks.hpp"
 #include "ifd-simtrace/st2_protocol.hpp"
 #include "ifd-simtrace/t0_engine.hpp"
 #include "ifd-simtrace/trace.hpp"
@@ -59,7 +59,7 @@ protected:
     InterfaceInfo m_info;
     Config m_config;
     std::shared_ptr<UsbLink> m_link;
-    std::unique_ptr<GsmtapSender> m_gsmtap;
+    std::shared_ptr<TraceSinks> m_sinks;  // GSMTAP / pcap; null when neither is configured
     TraceRing m_ring;
 
     std::mutex m_mutex;

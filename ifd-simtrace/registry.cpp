@@ -64,13 +64,24 @@ const Config& Registry::init() {
         try {
             m_config = parseConfig(text.str());
             if (m_config.logLevel) log::setLevel(*m_config.logLevel);
-            LOG_INFO("ifd-simtrace: configuration %s (gsmtap %s, auto_arm %s)", path.c_str(),
-                     m_config.gsmtapHost ? m_config.gsmtapHost->c_str() : "off", m_config.autoArm ? "yes" : "no");
+            LOG_INFO("ifd-simtrace: configuration %s (gsmtap %s, pcap %s, auto_arm %s)", path.c_str(),
+                     m_config.gsmtap ? m_config.gsmtap->host.c_str() : "off",
+                     m_config.pcapPath ? m_config.pcapPath->c_str() : "off", m_config.autoArm ? "yes" : "no");
+            auto sinks = std::make_shared<TraceSinks>(m_config);
+            if (sinks->any()) {
+                std::lock_guard lock(m_mutex);
+                m_sinks = std::move(sinks);
+            }
         } catch (const ParseError& e) {
             LOG_ERROR("ifd-simtrace: %s: %s (using defaults)", path.c_str(), e.what());
         }
     });
     return m_config;
+}
+
+std::shared_ptr<TraceSinks> Registry::traceSinks() const {
+    std::lock_guard lock(m_mutex);
+    return m_sinks;
 }
 
 }  // namespace vpcsc::simtrace

@@ -9,6 +9,7 @@
 
 #include "ifd-simtrace/reader.hpp"
 #include "ifd-simtrace/trace.hpp"
+#include "ifd-simtrace/trace_sinks.hpp"
 
 namespace vpcsc::simtrace {
 
@@ -25,6 +26,8 @@ public:
     // Once per process: pcscd log sink, then the configuration file ($VPCSC_SIMTRACE_CONF or
     // SIMTRACE_CONF_PATH); a bad file is logged and ignored.
     const Config& init();
+    // The GSMTAP / pcap sinks the configuration names (null when none), shared by all readers.
+    std::shared_ptr<TraceSinks> traceSinks() const;
 
 private:
     Registry() = default;
@@ -33,6 +36,7 @@ private:
     std::map<std::string, std::weak_ptr<UsbDevice>> m_devices;
     std::once_flag m_once;
     Config m_config;
+    std::shared_ptr<TraceSinks> m_sinks;
 };
 
 }  // namespace vpcsc::simtrace

@@ -70,14 +70,6 @@ std::uint64_t nowUs() {
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
 }
 
-Bytes gsmtap::packet(std::uint8_t subType, ByteView payload) {
-    // version, hdr_len (32-bit words), type, timeslot, arfcn(2), signal_dbm, snr_db,
-    // frame_number(4), sub_type, antenna_nr, sub_slot, res
-    Bytes out{0x02, 0x04, kTypeSim, 0, 0, 0, 0, 0, 0, 0, 0, 0, subType, 0, 0, 0};
-    append(out, payload);
-    return out;
-}
-
 namespace {
 
 std::string trim(const std::string& s) {
@@ -113,20 +105,21 @@ Config parseConfig(const std::string& text) {
         const std::string key = trim(line.substr(0, eq)), value = trim(line.substr(eq + 1));
         if (key == "gsmtap") {
             if (value.empty() || value == "off") {
-                c.gsmtapHost.reset();
+                c.gsmtap.reset();
                 continue;
             }
-            std::string host = value;
-            if (const auto colon = value.rfind(':'); colon != std::string::npos && value.find(':') == colon) {
-                host = value.substr(0, colon);
-                const std::string port = value.substr(colon + 1);
-                if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
-                    std::stoul(port) == 0 || std::stoul(port) > 65535)
-                    throw ParseError(where + "bad port '" + port + "'");
-                c.gsmtapPort = static_cast<std::uint16_t>(std::stoul(port));
+            try {
+                c.gsmtap = gsmtap::parseEndpoint(value);
+            } catch (const ParseError& e) {
+                throw ParseError(where + e.what());
             }
-            if (host.empty()) throw ParseError(where + "empty gsmtap host");
-            c.gsmtapHost = host;
+        } else if (key == "pcap") {
+            if (value.empty() || value == "off") {
+                c.pcapPath.reset();
+                continue;
+            }
+            if (value.front() != '/') throw ParseError(where + "pcap needs an absolute path");
+            c.pcapPath = value;
         } else if (key == "auto_arm") {
             if (value == "yes" || value == "1" || value == "true") c.autoArm = true;
             else if (value == "no" || value == "0" || value == "false") c.autoArm = false;

@@ -1,5 +1,5 @@
-// Trace records (the READ_TRACE escape, include/vpcsc/simtrace.h), their ring buffer, GSMTAP
-// packets (libosmocore gsmtap.h v2, type SIM) and the driver configuration file. Pure code.
+// Trace records (the READ_TRACE escape, include/vpcsc/simtrace.h), their ring buffer and the
+// driver configuration file. Pure code; GSMTAP and pcap encoding are common/gsmtap's.
 #pragma once
 
 #include <chrono>
@@ -10,6 +10,7 @@
 #include <string>
 
 #include "common/bytes.hpp"
+#include "common/gsmtap.hpp"
 #include "common/log.hpp"
 
 namespace vpcsc::simtrace {
@@ -43,21 +44,14 @@ private:
 
 std::uint64_t nowUs();
 
-// GSMTAP: 16-byte header (version 2, hdr_len 4 words, type 4 = SIM, sub_type) + payload.
-namespace gsmtap {
-constexpr std::uint16_t kPort = 4729;
-constexpr std::uint8_t kTypeSim = 0x04;
-constexpr std::uint8_t kSimApdu = 0x00, kSimAtr = 0x01, kSimPpsReq = 0x02, kSimPpsRsp = 0x03;
-Bytes packet(std::uint8_t subType, ByteView payload);
-}  // namespace gsmtap
-
 // The configuration file (doc/simtrace.md): "key = value" lines, '#' comments.
-//   gsmtap = HOST[:PORT]    send trace records as GSMTAP (off by default; port 4729)
+//   gsmtap = HOST[:PORT]    send trace records as GSMTAP over UDP (off by default; port 4729)
+//   pcap = /PATH/FILE       also append them to this pcap file (GSMTAP in Ethernet/IPv4/UDP)
 //   auto_arm = yes|no       arm card-emulation readers at hot-plug (default no)
 //   log = error|warning|info|debug|comm
 struct Config {
-    std::optional<std::string> gsmtapHost;
-    std::uint16_t gsmtapPort = gsmtap::kPort;
+    std::optional<gsmtap::Endpoint> gsmtap;
+    std::optional<std::string> pcapPath;
     bool autoArm = false;
     std::optional<log::Level> logLevel;
 };

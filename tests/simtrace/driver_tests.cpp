@@ -18,6 +18,7 @@ extern "C" {
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <mutex>
 #include <thread>
 
@@ -99,8 +100,11 @@ struct Channel {
     ~Channel() { Drv::get().closeChannel(lun); }
 };
 
-// One UDP socket on loopback receives the driver's GSMTAP; the configuration file naming it is
-// written before the first channel opens (the driver reads it once per process).
+std::string pcapPath() { return "/tmp/vpcsc-simtrace-test-" + std::to_string(getpid()) + ".pcap"; }
+
+// One UDP socket on loopback receives the driver's GSMTAP, and a pcap file gets the same packets;
+// the configuration file naming them is written before the first channel opens (the driver
+// reads it once per process).
 int gsmtapSocket() {
     static int fd = [] {
         const int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -111,7 +115,8 @@ int gsmtapSocket() {
         socklen_t len = sizeof a;
         getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
         const std::string conf = "/tmp/vpcsc-simtrace-test-" + std::to_string(getpid()) + ".conf";
-        std::ofstream(conf) << "# test configuration\ngsmtap = 127.0.0.1:" << ntohs(a.sin_port) << "\nlog = debug\n";
+        std::ofstream(conf) << "# test configuration\ngsmtap = 127.0.0.1:" << ntohs(a.sin_port) << "\npcap = " << pcapPath()
+                            << "\nlog = debug\n";
         setenv("VPCSC_SIMTRACE_CONF", conf.c_str(), 1);
         return s;
     }();
@@ -128,6 +133,22 @@ std::vector<Bytes> gsmtapPackets(int waitMs = 300) {
         b.resize(static_cast<std::size_t>(n));
         out.push_back(std::move(b));
         waitMs = 50;
+    }
+    return out;
+}
+
+// The GSMTAP packets in the pcap file: each record is Ethernet (14) + IPv4 (20) + UDP (8) + GSMTAP.
+std::vector<Bytes> pcapGsmtapPackets() {
+    std::ifstream in(pcapPath(), std::ios::binary);
+    const Bytes file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<Bytes> out;
+    if (file.size() < 24) return out;
+    for (std::size_t off = 24; off + 16 <= file.size();) {
+        const std::size_t len = file[off + 8] | file[off + 9] << 8 | file[off + 10] << 16 | std::size_t(file[off + 11]) << 24;
+        off += 16;
+        if (len < 42 || file.size() - off < len) break;
+        out.emplace_back(file.begin() + static_cast<std::ptrdiff_t>(off + 42), file.begin() + static_cast<std::ptrdiff_t>(off + len));
+        off += len;
     }
     return out;
 }
@@ -360,6 +381,11 @@ TEST_CASE("simtrace: ARM, then a phone sends SELECT, GET RESPONSE, READ RECORD, 
     REQUIRE(packets.size() >= 5);
     CHECK(toHex(ByteView(packets[1]).first(16)) == "02 04 04 00 00 00 00 00 00 00 00 00 00 00 00 00");
     CHECK(toHex(ByteView(packets[1]).subspan(16)) == "00 B2 01 04 04 DE AD BE EF 90 00");
+    // The pcap file holds the same packets, last in the same order.
+    const auto inPcap = pcapGsmtapPackets();
+    REQUIRE(inPcap.size() >= packets.size());
+    CHECK(std::vector<Bytes>(inPcap.end() - static_cast<std::ptrdiff_t>(packets.size()), inPcap.end()) == packets);
+    CHECK(toHex(ByteView(inPcap.front()).first(4)) == "02 04 04 00");
 
     // Trace records: the APDU exchanges.
     Bytes trace;
