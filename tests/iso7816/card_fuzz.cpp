@@ -3,7 +3,7 @@
 // 01 power on, 02 reset, 03 save the image and load it into the card again); anything else is
 // a command APDU for a blank iso7816 card. Invariants: every answer has a status word, the
 // file system stays within its capacity, and the image round-trips exactly.
-// Built for libFuzzer with clang (-fsanitize=fuzzer) or replayed by card_fuzz_replay.cpp.
+// Built for libFuzzer with clang (-fsanitize=fuzzer) or replayed by tests/lib/fuzz_replay.cpp.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
