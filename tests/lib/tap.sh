@@ -19,7 +19,17 @@ check() {
 
 # expect_eq DESCRIPTION EXPECTED ACTUAL
 expect_eq() {
-    if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1"; diag "expected: $2"; diag "actual:   $3"; fi
+    if [ "$2" = "$3" ]; then ok "$1"; return; fi
+    not_ok "$1"
+    # Every line as a diagnostic: a multi-line value must not put bare "ok ..." lines in the stream.
+    if [ "$(printf '%s\n%s' "$2" "$3" | wc -l)" -gt 1 ]; then
+        local d; d=$(mktemp -d)
+        printf '%s\n' "$2" >"$d/expected"; printf '%s\n' "$3" >"$d/actual"
+        diff "$d/expected" "$d/actual" | head -40 | sed 's/^/#   /'
+        rm -rf "$d"
+    else
+        diag "expected: $2"; diag "actual:   $3"
+    fi
 }
 
 # expect_match DESCRIPTION REGEX TEXT
