@@ -11,15 +11,15 @@ extern "C" {  // ifdhandler.h has no C++ guards
 #include <memory>
 
 #include "common/log.hpp"
-#include "ifd-simtrace/ifd_error.hpp"
+#include "common/ifd_error.hpp"
 #include "ifd-simtrace/registry.hpp"
 
 #define IFDH_EXPORT extern "C" __attribute__((visibility("default")))
 
 namespace {
 
-using vpcsc::simtrace::IfdCode;
-using vpcsc::simtrace::IfdError;
+using vpcsc::ifd::IfdCode;
+using vpcsc::ifd::IfdError;
 using vpcsc::simtrace::Reader;
 using vpcsc::simtrace::Registry;
 

@@ -4,7 +4,7 @@
 #include <chrono>
 
 #include "common/log.hpp"
-#include "ifd-simtrace/ifd_error.hpp"
+#include "common/ifd_error.hpp"
 #include "ifd-simtrace/registry.hpp"
 #include "include/vpcsc/simtrace.h"
 

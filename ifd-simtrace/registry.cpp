@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "common/log.hpp"
-#include "ifd-simtrace/pcscd_log.hpp"
+#include "common/pcscd_log.hpp"
 
 #ifndef SIMTRACE_CONF_PATH
 #define SIMTRACE_CONF_PATH "/etc/vpcsc/simtrace.conf"
@@ -51,7 +51,7 @@ std::shared_ptr<UsbDevice> Registry::device(const UsbAddress& address) {
 
 const Config& Registry::init() {
     std::call_once(m_once, [this] {
-        installPcscdLogSink();
+        log::installPcscdSink("ifd-simtrace");
         const char* env = std::getenv("VPCSC_SIMTRACE_CONF");
         const std::string path = env ? env : SIMTRACE_CONF_PATH;
         std::ifstream in(path);

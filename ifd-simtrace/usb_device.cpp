@@ -7,7 +7,7 @@
 #include <cstring>
 
 #include "common/log.hpp"
-#include "ifd-simtrace/ifd_error.hpp"
+#include "common/ifd_error.hpp"
 #include "ifd-simtrace/st2_protocol.hpp"
 
 namespace vpcsc::simtrace {

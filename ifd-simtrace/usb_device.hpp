@@ -18,12 +18,16 @@
 #include <vector>
 
 #include "common/bytes.hpp"
+#include "common/ifd_error.hpp"
 
 struct libusb_context;
 struct libusb_device_handle;
 struct libusb_transfer;
 
 namespace vpcsc::simtrace {
+
+using ifd::IfdCode;  // common/ifd_error.hpp, shared with ifd-vpcd
+using ifd::IfdError;
 
 // Where pcscd says the device is: "usb:1d50/60e3:libudev:<if>:/dev/bus/usb/BBB/DDD" or
 // "usb:1d50/60e3:libusb-1.0:<bus>:<addr>:<if>".

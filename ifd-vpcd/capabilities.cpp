@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "ifd-vpcd/ifd_error.hpp"
+#include "common/ifd_error.hpp"
 
 namespace vpcsc::ifd {
 namespace {

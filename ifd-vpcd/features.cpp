@@ -3,7 +3,7 @@
 #include <string>
 
 #include "config.h"
-#include "ifd-vpcd/ifd_error.hpp"
+#include "common/ifd_error.hpp"
 
 namespace vpcsc::ifd {
 

@@ -15,7 +15,7 @@ extern "C" {  // ifdhandler.h has no C++ guards
 #include "ifd-vpcd/capabilities.hpp"
 #include "ifd-vpcd/device_name.hpp"
 #include "ifd-vpcd/features.hpp"
-#include "ifd-vpcd/ifd_error.hpp"
+#include "common/ifd_error.hpp"
 #include "ifd-vpcd/registry.hpp"
 
 #define IFDH_EXPORT extern "C" __attribute__((visibility("default")))

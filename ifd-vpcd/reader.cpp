@@ -7,7 +7,7 @@
 #include "common/log.hpp"
 #include "ifd-vpcd/atr_protocols.hpp"
 #include "ifd-vpcd/card_link.hpp"
-#include "ifd-vpcd/ifd_error.hpp"
+#include "common/ifd_error.hpp"
 
 namespace vpcsc::ifd {
 namespace {

@@ -3,7 +3,7 @@
 #include <cstdlib>
 
 #include "ifd-vpcd/device_name.hpp"
-#include "ifd-vpcd/pcscd_log.hpp"
+#include "common/pcscd_log.hpp"
 
 namespace vpcsc::ifd {
 
@@ -34,7 +34,7 @@ std::shared_ptr<Reader> Registry::remove(unsigned long lun) {
 
 void Registry::initLogging() {
     std::call_once(m_logOnce, [] {
-        installPcscdLogSink();
+        log::installPcscdSink("ifd-vpcd");
         if (const char* env = std::getenv("VPCD_LOG_LEVEL")) {
             if (auto level = parseLogLevel(env)) log::setLevel(*level);
             else LOG_WARNING("ifd-vpcd: ignoring VPCD_LOG_LEVEL=%s (error|warning|info|debug|comm)", env);

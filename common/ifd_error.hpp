@@ -1,11 +1,12 @@
-// The one exception type of the driver: it carries the IFD_* code that the C ABI edge returns
-// (DESIGN.md style 6: exceptions inside, codes at the edges). ifdhandler.cpp maps it in one place.
+// The one exception type of our pcscd drivers (ifd-vpcd, ifd-simtrace): it carries the IFD_* code
+// that the C ABI edge returns (DESIGN.md style 6: exceptions inside, codes at the edges). Each
+// driver's ifdhandler.cpp maps it in one place.
 #pragma once
 
 #include <stdexcept>
 #include <string>
 
-namespace vpcsc::simtrace {
+namespace vpcsc::ifd {
 
 // IFD_* response codes of ifdhandler.h v3, restated so that the reader logic needs no PC/SC header.
 enum class IfdCode : long {
@@ -27,4 +28,4 @@ struct IfdError : std::runtime_error {
     IfdCode code;
 };
 
-}  // namespace vpcsc::simtrace
+}  // namespace vpcsc::ifd
