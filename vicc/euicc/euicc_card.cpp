@@ -23,6 +23,7 @@ constexpr std::uint8_t kInsSelect = 0xA4;
 constexpr std::uint8_t kInsStoreData = 0xE2;
 constexpr std::uint8_t kInsGetResponse = 0xC0;
 constexpr std::uint8_t kInsTerminalCapability = 0xAA;
+constexpr tlv::Tag kTagCancelSession = 0xBF41;
 
 Bytes readFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -75,8 +76,7 @@ Bytes EuiccCard::atr() const { return m_atrOverride ? *m_atrOverride : kAtr; }
 void EuiccCard::clearVolatile() {
     m_channels = {};
     m_channels[0].open = true;  // the basic channel is always open
-    m_euiccChallenge.reset();
-    m_transactionId.reset();
+    m_download.reset();
 }
 
 nlohmann::json EuiccCard::saveState() const {
@@ -229,6 +229,14 @@ ResponseApdu EuiccCard::getResponse(const CommandApdu& c, Channel& ch) {
 }
 
 Bytes EuiccCard::es10(ByteView command) {
+    // LoadBoundProfilePackage segments may be bare headers (A1/A3, BF36 + BF23): not one TLV.
+    if (Download::isBppSegment(command)) {
+        try {
+            return m_download.loadBoundProfilePackage(command);
+        } catch (const es10::Es10Error&) {
+            throw SwError(sw::kIncorrectDataField);
+        }
+    }
     tlv::Tag tag = 0;
     try {
         tag = es10::commandTag(command);
@@ -247,10 +255,13 @@ Bytes EuiccCard::es10(ByteView command) {
         case es10::kTagGetEuiccInfo2:
             return euiccInfo2().encode();
         case es10::kTagAuthenticateServer:
-            return authenticateServer(command);
+            return m_download.authenticateServer(command, euiccInfo2());
         case es10::kTagGetEuiccChallenge:
-            m_euiccChallenge = vicc::crypto::randomBytes(16);
-            return es10::encodeEuiccChallengeResponse(*m_euiccChallenge);
+            return m_download.getEuiccChallenge();
+        case es10::kTagPrepareDownload:
+            return m_download.prepareDownload(command);
+        case kTagCancelSession:
+            return m_download.cancelSession(command);
         default:
             // Not implemented yet (doc/euicc.md): lpac tolerates 6A88 for optional functions.
             throw SwError(sw::kReferencedDataNotFound);
@@ -258,48 +269,6 @@ Bytes EuiccCard::es10(ByteView command) {
     } catch (const es10::Es10Error&) {
         throw SwError(sw::kIncorrectDataField);
     }
-}
-
-Bytes EuiccCard::authenticateServer(ByteView command) {
-    const auto req = es10::AuthenticateServerRequest::decode(command);  // Es10Error -> 6A80
-    m_transactionId.reset();
-    auto fail = [&](std::int64_t code) {  // AuthenticateErrorCode, SGP.22 §5.7.13
-        es10::AuthenticateServerResponse r;
-        r.error = es10::AuthenticateServerResponse::Error{req.serverSigned1.transactionId, code};
-        return r.encode();
-    };
-    constexpr std::int64_t kInvalidCertificate = 1, kInvalidSignature = 2, kEuiccChallengeMismatch = 6,
-                           kCiPkUnknown = 7;
-    // The CI the server wants us to use must be one we can sign and verify with.
-    std::size_t ci = 0;
-    while (ci < m_id.ciPkIds.size() && m_id.ciPkIds[ci] != req.euiccCiPkIdToBeUsed) ++ci;
-    if (ci == m_id.ciPkIds.size()) return fail(kCiPkUnknown);
-    // CERT.DPauth.ECDSA: chains to that CI, valid now, role SM-DP+ authentication.
-    std::optional<Certificate> dpauth;
-    try {
-        dpauth = Certificate::fromDer(req.serverCertificate);
-    } catch (const std::exception&) {
-        return fail(kInvalidCertificate);
-    }
-    if (!verifyChain(*dpauth, {}, {m_id.trustedCis[ci]}, RspRole::DpAuth).ok) return fail(kInvalidCertificate);
-    if (!rspVerify(dpauth->publicKey().get(), req.serverSigned1Raw, req.serverSignature1)) return fail(kInvalidSignature);
-    if (!m_euiccChallenge || req.serverSigned1.euiccChallenge != *m_euiccChallenge) return fail(kEuiccChallengeMismatch);
-    m_euiccChallenge.reset();  // one use
-
-    es10::EuiccSigned1 s1;
-    s1.transactionId = req.serverSigned1.transactionId;
-    s1.serverAddress = req.serverSigned1.serverAddress;
-    s1.serverChallenge = req.serverSigned1.serverChallenge;
-    s1.euiccInfo2 = euiccInfo2().encode();
-    s1.ctxParams1 = req.ctxParams1Raw;
-    es10::AuthenticateServerResponse r;
-    r.ok = es10::AuthenticateServerResponse::Ok{};
-    r.ok->euiccSigned1Raw = s1.encode();
-    r.ok->euiccSignature1 = rspSign(m_id.key.get(), r.ok->euiccSigned1Raw);
-    r.ok->euiccCertificate = m_id.euiccCertificate;
-    r.ok->eumCertificate = m_id.eumCertificate;
-    m_transactionId = req.serverSigned1.transactionId;
-    return r.encode();
 }
 
 }  // namespace vpcsc::euicc

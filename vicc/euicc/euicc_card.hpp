@@ -15,24 +15,15 @@
 #include "common/apdu.hpp"
 #include "vicc/card.hpp"
 #include "vicc/crypto/x509.hpp"
+#include "vicc/euicc/download/download.hpp"
 #include "vicc/euicc/es10.hpp"
+#include "vicc/euicc/identity.hpp"
+#include "vicc/euicc/profile_store.hpp"
 
 namespace vpcsc::euicc {
 
 // ISD-R AID (SGP.22 §2.2.3).
 inline const Bytes kIsdRAid = fromHex("A0000005591010FFFFFFFF8900000100");
-
-// What the eUICC is: its EID, certificates, signing key and the CIs it trusts.
-struct EuiccIdentity {
-    Bytes eid;  // 16 bytes, BCD as GetEID returns it
-    es10::KeyIdList ciPkIds;  // SKIs of trustedCis, in order
-    std::vector<vicc::crypto::Certificate> trustedCis;
-    Bytes euiccCertificate, eumCertificate;  // DER
-    std::shared_ptr<EVP_PKEY> key;           // SK.EUICC.ECDSA; never logged or saved
-    // From a test PKI directory (make-test-pki.sh output: ci.der, eum.der, euicc.der, euicc.key).
-    // Throws std::runtime_error naming the missing or invalid file.
-    static EuiccIdentity fromPkiDirectory(const std::string& dir);
-};
 
 class EuiccCard : public vicc::Card {
 public:
@@ -71,13 +62,12 @@ private:
     ResponseApdu respond(Bytes data, const CommandApdu& c, Channel& ch);
     // One ES10 command (a whole TLV) in, its response TLV out; SwError for transport failures.
     Bytes es10(ByteView command);
-    Bytes authenticateServer(ByteView command);  // SGP.22 §5.7.13
 
     EuiccIdentity m_id;
     std::optional<Bytes> m_atrOverride;
     std::array<Channel, kChannels> m_channels{};
-    std::optional<Bytes> m_euiccChallenge;  // the last GetEuiccChallenge, for AuthenticateServer
-    std::optional<Bytes> m_transactionId;   // the RSP session AuthenticateServer opened
+    ProfileStore m_store;
+    Download m_download{m_id, m_store};
 };
 
 }  // namespace vpcsc::euicc

@@ -1,0 +1,44 @@
+// Installing an Unprotected Profile Package (SIMalliance/TCA eUICC Profile Package: Interoperable
+// Format Technical Specification, "SAIP", v2.3; ASN.1 module PEDefinitions): a DER SEQUENCE OF
+// ProfileElement (header, mf, usim, isim, genericFileManagement, akaParameter, pinCodes, pukCodes,
+// ... end). install() turns one into the USIM card (vicc/sim UsimCard) that an enabled eUICC profile
+// presents on the basic channel: EF.ICCID, EF.DIR, ADF.USIM with its files, Milenage keys, PINs.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "common/bytes.hpp"
+#include "vicc/card.hpp"
+
+namespace vpcsc::euicc::saip {
+
+// A UPP the installer cannot process. peIndex: which ProfileElement (0-based) failed, when known.
+// reason: the SGP.22 ErrorReason the eUICC reports in ProfileInstallationResult (§5.7.6):
+// 12 installFailedDueToPEProcessingError, 13 installFailedDueToDataMismatch, 1 incorrectInputValues.
+struct SaipError : ParseError {
+    SaipError(const std::string& what, std::size_t index, int errorReason = 12)
+        : ParseError(what), peIndex(index), reason(errorReason) {}
+    std::size_t peIndex;
+    int reason;
+};
+
+struct InstalledProfile {
+    Bytes iccid;              // 10 bytes as in EF.ICCID and the header PE (BCD, nibble-swapped)
+    std::string profileType;  // header profileType, may be empty
+    std::unique_ptr<vicc::Card> usim;  // the card the profile presents when enabled
+};
+
+// The whole install. Throws SaipError; never anything else for bad input.
+InstalledProfile install(ByteView upp);
+
+// Just the header PE's ICCID (what an SM-DP+ needs for StoreMetadata). Throws SaipError.
+Bytes iccidOf(ByteView upp);
+
+// An installed profile's card after a restart: the card's saveState() image back into a card.
+std::unique_ptr<vicc::Card> restore(const nlohmann::json& usimState);
+
+}  // namespace vpcsc::euicc::saip
