@@ -1,0 +1,285 @@
+// Codecs of the download results (results.hpp), over common/tlv.
+#include "vicc/euicc/download/results.hpp"
+
+#include <stdexcept>
+
+namespace vpcsc::euicc::es10 {
+namespace {
+
+using tlv::Builder;
+using tlv::Tlv;
+
+[[noreturn]] void bad(const std::string& why) { throw Es10Error(why); }
+
+Tlv one(ByteView in, Tag tag, const std::string& what) {
+    Tlv t;
+    try {
+        t = tlv::parseOne(in);
+    } catch (const tlv::TlvError& e) {
+        bad(what + ": " + e.what());
+    }
+    if (t.tag != tag) bad(what + ": unexpected tag");
+    return t;
+}
+
+// The fields of a SEQUENCE in order; later unknown fields (extensions) are ignored.
+class Fields {
+public:
+    Fields(ByteView value, std::string what) : m_what(std::move(what)) {
+        try {
+            m_items = tlv::parseAll(value);
+        } catch (const tlv::TlvError& e) {
+            bad(m_what + ": " + e.what());
+        }
+    }
+    std::optional<Tlv> opt(Tag t) {
+        if (m_i < m_items.size() && m_items[m_i].tag == t) return m_items[m_i++];
+        return std::nullopt;
+    }
+    Tlv need(Tag t, const char* field) {
+        auto x = opt(t);
+        if (!x) bad(m_what + ": missing or misplaced " + field);
+        return *x;
+    }
+    bool atEnd() const { return m_i == m_items.size(); }
+
+private:
+    std::vector<Tlv> m_items;
+    std::size_t m_i = 0;
+    std::string m_what;
+};
+
+Bytes encodeInteger(std::int64_t v) {
+    Bytes out;
+    for (int i = 7; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(static_cast<std::uint64_t>(v) >> (8 * i)));
+    std::size_t skip = 0;  // minimal two's complement (X.690 §8.3.2)
+    while (skip + 1 < out.size() && ((out[skip] == 0 && !(out[skip + 1] & 0x80)) || (out[skip] == 0xFF && (out[skip + 1] & 0x80))))
+        ++skip;
+    return Bytes(out.begin() + static_cast<std::ptrdiff_t>(skip), out.end());
+}
+
+std::int64_t integer(const Tlv& t, const std::string& what) {
+    if (t.value.empty() || t.value.size() > 8) bad(what + ": bad INTEGER length");
+    std::int64_t v = static_cast<std::int8_t>(t.value[0]);
+    for (std::size_t i = 1; i < t.value.size(); ++i) v = static_cast<std::int64_t>(static_cast<std::uint64_t>(v) << 8 | t.value[i]);
+    return v;
+}
+
+Bytes sized(const Tlv& t, std::size_t lo, std::size_t hi, const std::string& what) {
+    if (t.value.size() < lo || t.value.size() > hi) bad(what + ": bad length");
+    return t.valueBytes();
+}
+
+ByteView view(const std::string& s) { return ByteView(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()); }
+
+void checkTid(const Bytes& tid, const char* what) {
+    if (tid.empty() || tid.size() > 16) throw std::invalid_argument(std::string(what) + ": transactionId must be 1-16 bytes");
+}
+
+}  // namespace
+
+Bytes oidContent(const std::string& dotted) {
+    std::vector<std::uint64_t> arcs;
+    std::uint64_t cur = 0;
+    bool digit = false;
+    for (const char c : dotted + ".") {
+        if (c == '.') {
+            if (!digit) throw std::invalid_argument("OID: empty arc in '" + dotted + "'");
+            arcs.push_back(cur);
+            cur = 0;
+            digit = false;
+        } else if (c >= '0' && c <= '9' && cur < (UINT64_MAX - 9) / 10) {
+            cur = cur * 10 + static_cast<std::uint64_t>(c - '0');
+            digit = true;
+        } else {
+            throw std::invalid_argument("OID: bad character or arc in '" + dotted + "'");
+        }
+    }
+    if (arcs.size() < 2 || arcs[0] > 2 || (arcs[0] < 2 && arcs[1] > 39) || arcs[1] > UINT64_MAX - 80)
+        throw std::invalid_argument("OID: bad first arcs in '" + dotted + "'");
+    arcs[1] += arcs[0] * 40;  // X.690 §8.19.4
+    Bytes out;
+    for (std::size_t i = 1; i < arcs.size(); ++i) {
+        Bytes sub{static_cast<std::uint8_t>(arcs[i] & 0x7F)};
+        for (std::uint64_t v = arcs[i] >> 7; v; v >>= 7) sub.insert(sub.begin(), static_cast<std::uint8_t>(0x80 | (v & 0x7F)));
+        append(out, sub);
+    }
+    return out;
+}
+
+std::string oidText(ByteView content) {
+    if (content.empty() || (content.back() & 0x80)) bad("OID: empty or truncated");
+    std::string out;
+    std::uint64_t v = 0;
+    bool first = true, start = true;
+    for (const std::uint8_t b : content) {
+        if (start && b == 0x80) bad("OID: non-minimal subidentifier");
+        if (v > (UINT64_MAX >> 7)) bad("OID: subidentifier too large");
+        v = v << 7 | (b & 0x7F);
+        start = !(b & 0x80);
+        if (b & 0x80) continue;
+        if (first) {
+            const std::uint64_t a = v < 80 ? v / 40 : 2;
+            out = std::to_string(a) + "." + std::to_string(v - a * 40);
+            first = false;
+        } else {
+            out += "." + std::to_string(v);
+        }
+        v = 0;
+    }
+    return out;
+}
+
+// ---- NotificationMetadata ----------------------------------------------------------------------------
+
+Bytes NotificationMetadata::encode() const {
+    Builder b;
+    b.add(0x80, encodeInteger(seqNumber)).add(0x81, operation).add(0x0C, view(notificationAddress));
+    if (iccid) b.add(0x5A, *iccid);
+    return b.wrap(kTagNotificationMetadata);
+}
+
+NotificationMetadata NotificationMetadata::decode(ByteView in) {
+    const Tlv t = one(in, kTagNotificationMetadata, "NotificationMetadata");
+    Fields f(t.value, "NotificationMetadata");
+    NotificationMetadata r;
+    const std::int64_t seq = integer(f.need(0x80, "seqNumber"), "seqNumber");
+    if (seq < 0 || seq > UINT32_MAX) bad("NotificationMetadata: seqNumber out of range");
+    r.seqNumber = static_cast<std::uint32_t>(seq);
+    r.operation = sized(f.need(0x81, "profileManagementOperation"), 2, 2, "profileManagementOperation");
+    if (r.operation[0] > 7) bad("NotificationMetadata: bad BIT STRING");
+    const Tlv addr = f.need(0x0C, "notificationAddress");
+    r.notificationAddress.assign(addr.value.begin(), addr.value.end());
+    if (auto x = f.opt(0x5A)) r.iccid = sized(*x, 10, 10, "NotificationMetadata iccid");
+    return r;
+}
+
+// ---- ProfileInstallationResult --------------------------------------------------------------------
+
+Bytes ProfileInstallationResultData::encode() const {
+    checkTid(transactionId, "ProfileInstallationResultData");
+    Builder b;
+    b.add(0x80, transactionId).addRaw(notificationMetadata.encode());
+    if (smdpOid) b.add(0x06, *smdpOid);
+    if (success && !error) {
+        b.add(0xA2, Builder().add(0xA0, Builder().add(0x4F, success->isdpAid).add(0x04, success->simaResponse)));
+    } else if (error && !success) {
+        Builder e;
+        e.add(0x80, encodeInteger(error->bppCommandId)).add(0x81, encodeInteger(error->errorReason));
+        if (error->simaResponse) e.add(0x04, *error->simaResponse);
+        b.add(0xA2, Builder().add(0xA1, e));
+    } else {
+        throw std::invalid_argument("ProfileInstallationResultData: exactly one of success/error");
+    }
+    return b.wrap(kTagProfileInstallationResultData);
+}
+
+ProfileInstallationResultData ProfileInstallationResultData::decode(ByteView in) {
+    const Tlv t = one(in, kTagProfileInstallationResultData, "ProfileInstallationResultData");
+    Fields f(t.value, "ProfileInstallationResultData");
+    ProfileInstallationResultData r;
+    r.transactionId = sized(f.need(0x80, "transactionId"), 1, 16, "ProfileInstallationResultData transactionId");
+    r.notificationMetadata = NotificationMetadata::decode(f.need(kTagNotificationMetadata, "notificationMetadata").raw);
+    if (auto x = f.opt(0x06)) {
+        oidText(x->value);  // well-formed
+        r.smdpOid = x->valueBytes();
+    }
+    const Tlv fin = f.need(0xA2, "finalResult");
+    Fields choice(fin.value, "finalResult");
+    if (auto a0 = choice.opt(0xA0)) {
+        Fields s(a0->value, "successResult");
+        r.success = Success{sized(s.need(0x4F, "aid"), 5, 16, "successResult aid"), s.need(0x04, "simaResponse").valueBytes()};
+    } else if (auto a1 = choice.opt(0xA1)) {
+        Fields e(a1->value, "errorResult");
+        Error err;
+        err.bppCommandId = integer(e.need(0x80, "bppCommandId"), "bppCommandId");
+        err.errorReason = integer(e.need(0x81, "errorReason"), "errorReason");
+        if (auto x = e.opt(0x04)) err.simaResponse = x->valueBytes();
+        r.error = std::move(err);
+    } else {
+        bad("finalResult: neither successResult nor errorResult");
+    }
+    if (!choice.atEnd()) bad("finalResult: more than one choice");
+    return r;
+}
+
+Bytes ProfileInstallationResult::encode() const {
+    return Builder().addRaw(dataRaw.empty() ? data.encode() : dataRaw).add(kTagSignature, euiccSignPir).wrap(kTagProfileInstallationResult);
+}
+
+ProfileInstallationResult ProfileInstallationResult::decode(ByteView in) {
+    const Tlv t = one(in, kTagProfileInstallationResult, "ProfileInstallationResult");
+    Fields f(t.value, "ProfileInstallationResult");
+    ProfileInstallationResult r;
+    const Tlv d = f.need(kTagProfileInstallationResultData, "profileInstallationResultData");
+    r.dataRaw = Bytes(d.raw.begin(), d.raw.end());
+    r.data = ProfileInstallationResultData::decode(d.raw);
+    r.euiccSignPir = sized(f.need(kTagSignature, "euiccSignPIR"), 64, 64, "euiccSignPIR");
+    return r;
+}
+
+// ---- CancelSession ------------------------------------------------------------------------------
+
+Bytes CancelSessionRequest::encode() const {
+    checkTid(transactionId, "CancelSessionRequest");
+    return Builder().add(0x80, transactionId).add(0x81, encodeInteger(reason)).wrap(kTagCancelSession);
+}
+
+CancelSessionRequest CancelSessionRequest::decode(ByteView in) {
+    const Tlv t = one(in, kTagCancelSession, "CancelSessionRequest");
+    Fields f(t.value, "CancelSessionRequest");
+    CancelSessionRequest r;
+    r.transactionId = sized(f.need(0x80, "transactionId"), 1, 16, "CancelSessionRequest transactionId");
+    r.reason = integer(f.need(0x81, "reason"), "CancelSessionRequest reason");
+    return r;
+}
+
+Bytes EuiccCancelSessionSigned::encode() const {
+    checkTid(transactionId, "EuiccCancelSessionSigned");
+    return Builder().add(0x80, transactionId).add(0x81, smdpOid).add(0x82, encodeInteger(reason)).wrap(0x30);
+}
+
+EuiccCancelSessionSigned EuiccCancelSessionSigned::decode(ByteView in) {
+    const Tlv t = one(in, 0x30, "euiccCancelSessionSigned");
+    Fields f(t.value, "euiccCancelSessionSigned");
+    EuiccCancelSessionSigned r;
+    r.transactionId = sized(f.need(0x80, "transactionId"), 1, 16, "euiccCancelSessionSigned transactionId");
+    const Tlv oid = f.need(0x81, "smdpOid");
+    oidText(oid.value);
+    r.smdpOid = oid.valueBytes();
+    r.reason = integer(f.need(0x82, "reason"), "euiccCancelSessionSigned reason");
+    return r;
+}
+
+Bytes CancelSessionResponse::encode() const {
+    if (ok && !error) {
+        return Builder()
+            .add(0xA0, Builder().addRaw(ok->signedRaw.empty() ? ok->signedPart.encode() : ok->signedRaw).add(kTagSignature, ok->signature))
+            .wrap(kTagCancelSession);
+    }
+    if (error && !ok) return Builder().add(0x81, encodeInteger(*error)).wrap(kTagCancelSession);
+    throw std::invalid_argument("CancelSessionResponse: exactly one of ok/error");
+}
+
+CancelSessionResponse CancelSessionResponse::decode(ByteView in) {
+    const Tlv t = one(in, kTagCancelSession, "CancelSessionResponse");
+    Fields choice(t.value, "CancelSessionResponse");
+    CancelSessionResponse r;
+    if (auto a0 = choice.opt(0xA0)) {
+        Fields f(a0->value, "cancelSessionResponseOk");
+        Ok ok;
+        const Tlv s = f.need(0x30, "euiccCancelSessionSigned");
+        ok.signedRaw = Bytes(s.raw.begin(), s.raw.end());
+        ok.signedPart = EuiccCancelSessionSigned::decode(s.raw);
+        ok.signature = sized(f.need(kTagSignature, "euiccCancelSessionSignature"), 64, 64, "euiccCancelSessionSignature");
+        r.ok = std::move(ok);
+    } else if (auto e = choice.opt(0x81)) {
+        r.error = integer(*e, "cancelSessionResponseError");
+    } else {
+        bad("CancelSessionResponse: neither A0 nor 81");
+    }
+    if (!choice.atEnd()) bad("CancelSessionResponse: more than one choice");
+    return r;
+}
+
+}  // namespace vpcsc::euicc::es10
