@@ -30,8 +30,8 @@ int base64Value(char c) {
 
 json parseObject(std::string_view body) {
     json j = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded()) throw Es9Error("body is not JSON");
-    if (!j.is_object()) throw Es9Error("body is not a JSON object");
+    if (j.is_discarded()) throw Es9Error("body is not JSON", false, true);
+    if (!j.is_object()) throw Es9Error("body is not a JSON object", false, true);
     return j;
 }
 

@@ -14,11 +14,13 @@
 
 namespace vpcsc::smdpp::es9p {
 
-// A body that is not what §6.5 describes: not a JSON object, a mandatory field missing
-// (mandatoryMissing = true: SGP.22 reason 2.2) or malformed (bad base64, hex, type: reason 2.1).
+// A body that is not what §6.5 describes: not a JSON object (notJson), a mandatory field missing
+// (mandatoryMissing: SGP.22 reason 2.2) or malformed (bad base64, hex, type: reason 2.1).
 struct Es9Error : ParseError {
-    Es9Error(const std::string& what, bool missing = false) : ParseError(what), mandatoryMissing(missing) {}
+    Es9Error(const std::string& what, bool missing = false, bool notAJsonObject = false)
+        : ParseError(what), mandatoryMissing(missing), notJson(notAJsonObject) {}
     bool mandatoryMissing;
+    bool notJson;
 };
 
 // The function paths (SGP.22 §6.5.2: POST https://<smdpAddress>/gsma/rsp2/es9plus/<function>).
