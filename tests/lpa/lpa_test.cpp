@@ -1,0 +1,161 @@
+// The LPA core (lpa/): the ES10 transport's exact APDUs (lpac's framing, research notes §2.3)
+// against a scripted card, the ES10 client against vicc's EuiccCard in-process, and the small
+// conversions (ICCID, AID, hashCc, SM-DP+ address).
+#include <catch2/catch.hpp>
+
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "lpa/download.hpp"
+#include "lpa/es10_channel.hpp"
+#include "lpa/es10_client.hpp"
+#include "lpa/es9_transport.hpp"
+#include "lpa/output.hpp"
+#include "lpa/transport.hpp"
+#include "tests/euicc/helpers.hpp"
+#include "vicc/euicc/euicc_card.hpp"
+
+using namespace vpcsc;
+using namespace vpcsc::lpa;
+using euicc::test::h;
+using euicc::test::hx;
+
+namespace {
+
+// A card that answers from a script and records every command.
+struct Scripted {
+    std::vector<std::string> sent;
+    std::deque<std::string> answers;
+    FunctionTransport transport{[this](ByteView apdu) {
+        sent.push_back(hx(apdu));
+        if (answers.empty()) return h("6F00");
+        Bytes r = h(answers.front());
+        answers.pop_front();
+        return r;
+    }};
+};
+
+const std::string kOpen = "80AA00000AA9088100820101830107";  // TERMINAL CAPABILITY as lpac sends it
+
+}  // namespace
+
+TEST_CASE("lpa: the channel opens, frames STORE DATA and closes exactly as lpac does") {
+    Scripted card;
+    card.answers = {"9000", "019000", "9000"};
+    {
+        Es10Channel ch(card.transport);
+        CHECK(ch.channel() == 1);
+        REQUIRE(card.sent == std::vector<std::string>{kOpen, "0070000001", "01A4040010A0000005591010FFFFFFFF8900000100"});
+
+        // One block: P1 91, P2 00, no Le; the response arrives with 61xx and GET RESPONSE 81 C0.
+        card.answers = {"6112", "BF3E125A1089049032123451234512345678901235" "9000"};
+        CHECK(hx(ch.transmit(h("BF3E035C015A"))) == "BF3E125A1089049032123451234512345678901235");
+        CHECK(card.sent[3] == "81E2910006BF3E035C015A");
+        CHECK(card.sent[4] == "81C0000012");
+
+        // 250 bytes in blocks of 120: P1 11/11/91, P2 00/01/02; a long answer over two GET RESPONSEs.
+        Bytes cmd = tlv::encode(0xBF36, Bytes(246, 0xAB));
+        REQUIRE(cmd.size() == 250);
+        card.sent.clear();
+        card.answers = {"9000", "9000", "6100", std::string(512, 'C') + "6105", "0102030405" "9000"};
+        const Bytes r = ch.transmit(cmd);
+        CHECK(r.size() == 261);
+        CHECK(hx(ByteView(r).subspan(256)) == "0102030405");
+        REQUIRE(card.sent.size() == 5);
+        CHECK(card.sent[0] == "81E2110078" + hx(ByteView(cmd).subspan(0, 120)));
+        CHECK(card.sent[1] == "81E2110178" + hx(ByteView(cmd).subspan(120, 120)));
+        CHECK(card.sent[2] == "81E291020A" + hx(ByteView(cmd).subspan(240)));
+        CHECK(card.sent[3] == "81C0000000");
+        CHECK(card.sent[4] == "81C0000005");
+
+        // Any status word other than 9000/61xx is a transport error carrying it.
+        card.sent.clear();
+        card.answers = {"6A88"};
+        try {
+            ch.transmit(h("BF4300"));
+            FAIL("no error");
+        } catch (const Es10TransportError& e) {
+            CHECK(e.sw == 0x6A88);
+        }
+        card.sent.clear();
+        card.answers = {"9000"};
+    }
+    CHECK(card.sent == std::vector<std::string>{"0070800100"});  // MANAGE CHANNEL close on exit
+}
+
+TEST_CASE("lpa: --mss sets the block size; channel 2 uses CLA 82") {
+    Scripted card;
+    card.answers = {"9000", "029000", "6120", "9000", "9000", "9000"};  // SELECT's 61xx is accepted
+    Es10Channel ch(card.transport, 6);
+    CHECK(card.sent[2] == "02A4040010A0000005591010FFFFFFFF8900000100");
+    ch.transmit(h("BF2D055C035A9F70"));  // 8 bytes → 6 + 2
+    REQUIRE(card.sent.size() == 5);
+    CHECK(card.sent[3] == "82E2110006BF2D055C035A");
+    CHECK(card.sent[4] == "82E29101029F70");
+}
+
+TEST_CASE("lpa: a MANAGE CHANNEL answer other than <ch> 90 00, or a failed SELECT, is an error") {
+    Scripted a;
+    a.answers = {"9000", "6881"};
+    CHECK_THROWS_AS(Es10Channel(a.transport), Es10TransportError);
+    Scripted b;
+    b.answers = {"9000", "9000"};
+    CHECK_THROWS_AS(Es10Channel(b.transport), Es10TransportError);
+    Scripted c;
+    c.answers = {"9000", "019000", "6A82", "9000"};
+    CHECK_THROWS_AS(Es10Channel(c.transport), Es10TransportError);
+    CHECK(c.sent.back() == "0070800100");  // the channel it opened is closed again
+    Scripted d;
+    CHECK_THROWS_AS(Es10Channel(d.transport, 5), std::invalid_argument);
+    CHECK(d.sent.empty());
+}
+
+TEST_CASE("lpa: chip info and empty lists from vicc's EuiccCard in-process") {
+    const std::string dir = std::string(VPCSC_EUICC_PKI_DIR) + "/nist";
+    euicc::EuiccCard card(euicc::EuiccIdentity::fromPkiDirectory(dir));
+    card.powerOn();
+    FunctionTransport t([&](ByteView apdu) { return card.process(apdu); });
+    Es10Channel ch(t);
+    Es10Client c(ch);
+    // The EID in the test PKI's eUICC certificate (subject serialNumber).
+    const euicc::EuiccIdentity id = euicc::EuiccIdentity::fromPkiDirectory(dir);
+    CHECK(hx(c.getEid()) == hx(id.eid));
+    const auto info2 = c.getEuiccInfo2();
+    REQUIRE(info2.ciPkIdsForVerification.size() == 1);
+    CHECK(hx(info2.ciPkIdsForVerification[0]) == hx(id.ciPkIds[0]));
+    CHECK(c.getEuiccChallenge().size() == 16);
+    CHECK(tlv::parseOne(c.getEuiccInfo1Raw()).tag == 0xBF20);
+}
+
+TEST_CASE("lpa: ICCID and ISD-P AID arguments as lpac takes them") {
+    // lpac's capture (notes §2.3): ICCID 89000123456789012341 travels as 5A 0A 98001032547698103214.
+    CHECK(hx(iccidFromString("89000123456789012341")) == "98001032547698103214");
+    CHECK(iccidToString(h("98001032547698103214")) == "89000123456789012341");
+    CHECK(hx(iccidFromString("8949449999999990023")) == "989444999999990920F3");
+    CHECK(iccidToString(h("989444999999990920F3")) == "8949449999999990023");
+    CHECK_THROWS_AS(iccidFromString("89000123456789O12341"), std::invalid_argument);
+    CHECK_THROWS_AS(iccidFromString("1234"), std::invalid_argument);
+    const auto aid = profileIdFromString("A0000005591010FFFFFFFF8900001000");
+    CHECK(aid.kind == euicc::es10::ProfileIdentifier::Kind::IsdpAid);
+    CHECK(hx(aid.encode()) == "4F10A0000005591010FFFFFFFF8900001000");
+    CHECK(hx(profileIdFromString("89000123456789012341").encode()) == "5A0A98001032547698103214");
+    CHECK(eventName(0x80) == "install");
+    CHECK(eventName(0x30) == "disable,delete");
+}
+
+TEST_CASE("lpa: hashCc = SHA-256(SHA-256(CC) || transactionId)") {
+    // Computed with Python's hashlib.
+    CHECK(hx(hashConfirmationCode("12345678", h("0123456789ABCDEF0123456789ABCDEF"))) ==
+          "A1370440A38BA522A1518B10200EC765DA6A7B2E5AFD2A696DE8592FD4A0928F");
+}
+
+TEST_CASE("lpa: SM-DP+ addresses are host[:port], used verbatim") {
+    CHECK(parseAddress("127.0.0.1:8443").host == "127.0.0.1");
+    CHECK(parseAddress("127.0.0.1:8443").port == 8443);
+    CHECK(parseAddress("testsmdpplus1.example.com").port == 443);
+    CHECK(parseAddress("[::1]:9443").host == "::1");
+    CHECK(parseAddress("[::1]:9443").port == 9443);
+    for (const char* bad : {"", ":443", "host:", "host:0", "host:65536", "host:12a", "ho st", "host/path", "[::1"})
+        CHECK_THROWS_AS(parseAddress(bad), std::invalid_argument);
+}
