@@ -90,7 +90,7 @@ DownloadResult Session::run(const DownloadRequest& req) {
         return m_es9.initiateAuthentication({challenge, info1, req.smdpAddress});
     });
     m_tid = ia.transactionId;
-    LOG_INFO("download: transactionId %s", es9p::transactionIdToHex(m_tid).c_str());
+    LOG_DEBUG("download: transactionId %s", es9p::transactionIdToHex(m_tid).c_str());
 
     // 3. ES10b AuthenticateServer with ctxParams1 {matchingId, deviceInfo {tac, A1 {}, [imei]}}.
     const Bytes bf38 = step("es10b_authenticate_server", [&] {

@@ -1,0 +1,180 @@
+// Whole downloads in-process: the LPA core (lpa/) drives vicc's EuiccCard through its APDUs and the
+// SM-DP+ library through handleEs9 (the request handling of vicc-smdpp without the sockets), on both
+// curves: every TS.48 package, then the profile's life (list, enable, disable, delete)
+// and its notifications; refusals surface the SGP.22 codes of the side that refused.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "lpa/download.hpp"
+#include "lpa/es10_channel.hpp"
+#include "lpa/es10_client.hpp"
+#include "lpa/inprocess_es9.hpp"
+#include "lpa/notifications.hpp"
+#include "lpa/output.hpp"
+#include "smdpp/smdp.hpp"
+#include "tests/euicc/helpers.hpp"
+#include "vicc/euicc/euicc_card.hpp"
+
+using namespace vpcsc;
+using namespace vpcsc::lpa;
+namespace es10 = euicc::es10;
+using euicc::test::hx;
+
+namespace {
+
+std::string ts48Dir() {
+    if (const char* d = std::getenv("VPCSC_TS48_DIR"); d && *d) return d;
+    return VPCSC_TS48_DEFAULT;
+}
+
+// One eUICC and one SM-DP+ on a curve's test PKI, the LPA between them.
+struct Rig {
+    explicit Rig(const std::string& curve, const std::string& profiles = {},
+                 std::optional<std::string> cc = std::nullopt) {
+        const std::string pki = std::string(VPCSC_EUICC_PKI_DIR) + "/" + curve;
+        card = std::make_unique<euicc::EuiccCard>(euicc::EuiccIdentity::fromPkiDirectory(pki));
+        card->powerOn();
+        apdu = std::make_unique<FunctionTransport>([this](ByteView a) { return card->process(a); });
+        channel = std::make_unique<Es10Channel>(*apdu);
+        es10c = std::make_unique<Es10Client>(*channel);
+        smdpp::SmdpConfig config;
+        config.confirmationCode = std::move(cc);
+        smdp = std::make_unique<smdpp::Smdp>(config, smdpp::Credentials::fromDirectory(pki),
+                                             smdpp::ProfileDirectory(profiles));
+        http = std::make_unique<InProcessEs9>(*smdp);
+        es9 = std::make_unique<Es9Client>(*http, config.address);
+    }
+    DownloadResult download(const std::string& matchingId, std::optional<std::string> cc = std::nullopt) {
+        DownloadRequest r;
+        r.smdpAddress = "127.0.0.1:8443";
+        r.matchingId = matchingId;
+        r.confirmationCode = std::move(cc);
+        return downloadProfile(*es10c, *es9, r);
+    }
+    DownloadError failedDownload(const std::string& matchingId, std::optional<std::string> cc = std::nullopt) {
+        try {
+            download(matchingId, std::move(cc));
+        } catch (const DownloadError& e) {
+            return e;
+        }
+        FAIL("the download succeeded");
+        throw;
+    }
+    std::vector<es10::ProfileInfo> profiles() {
+        auto r = es10c->getProfilesInfo();
+        REQUIRE_FALSE(r.error);
+        return r.profiles;
+    }
+    std::unique_ptr<euicc::EuiccCard> card;
+    std::unique_ptr<FunctionTransport> apdu;
+    std::unique_ptr<Es10Channel> channel;
+    std::unique_ptr<Es10Client> es10c;
+    std::unique_ptr<smdpp::Smdp> smdp;
+    std::unique_ptr<InProcessEs9> http;
+    std::unique_ptr<Es9Client> es9;
+};
+
+// Download, list (disabled), notification delivered and removed, enable, disable, delete.
+void lifeCycle(Rig& rig, const std::string& matchingId) {
+    const DownloadResult r = rig.download(matchingId);
+    REQUIRE(r.result.data.success);
+    const Bytes iccid = r.metadata.iccid;
+    auto list = rig.profiles();
+    REQUIRE(list.size() == 1);
+    CHECK(hx(*list[0].iccid) == hx(iccid));
+    CHECK(hx(*list[0].isdpAid) == hx(r.result.data.success->isdpAid));
+    CHECK(list[0].profileState == std::uint8_t{0});  // installed disabled (SGP.22 §3.1.3)
+
+    // The install notification: listed with the SM-DP+'s address, delivered (204), removed.
+    const std::uint32_t seq = r.result.data.notificationMetadata.seqNumber;
+    auto pending = rig.es10c->listNotification();
+    REQUIRE(pending.notifications.size() == 1);
+    CHECK(pending.notifications[0].seqNumber == seq);
+    CHECK(pending.notifications[0].events == es10::kEventInstall);
+    CHECK(pending.notifications[0].notificationAddress == "127.0.0.1:8443");
+    const ProcessedNotification p = processNotification(*rig.es10c, *rig.http, seq, true);
+    CHECK(p.removed);
+    CHECK(rig.es10c->listNotification().notifications.empty());
+
+    const auto id = es10::ProfileIdentifier::iccid(iccid);
+    CHECK(rig.es10c->enableProfile(id, false) == es10::result::kOk);
+    CHECK(rig.profiles()[0].profileState == std::uint8_t{1});
+    CHECK(rig.es10c->enableProfile(id, false) == es10::result::kProfileNotInDisabledState);
+    CHECK(rig.es10c->deleteProfile(id) == es10::result::kProfileNotInDisabledState);  // enabled: refused
+    CHECK(rig.es10c->disableProfile(id, false) == es10::result::kOk);
+    CHECK(rig.es10c->disableProfile(id, false) == es10::result::kProfileNotInEnabledState);
+    CHECK(rig.es10c->deleteProfile(id) == es10::result::kOk);
+    CHECK(rig.profiles().empty());
+    CHECK(rig.es10c->deleteProfile(id) == es10::result::kIccidOrAidNotFound);
+    // Whatever enable/disable/delete queued (per the profile's notificationConfigurationInfo)
+    // goes out too, each answered 204.
+    for (const auto& n : rig.es10c->listNotification().notifications)
+        CHECK(processNotification(*rig.es10c, *rig.http, n.seqNumber, true).removed);
+    CHECK(rig.es10c->listNotification().notifications.empty());
+}
+
+// The first TS.48 package's matchingId, or "" (with a warning) when the directory is absent.
+std::string someProfile() {
+    const std::string dir = ts48Dir();
+    if (std::filesystem::is_directory(dir))
+        for (const auto& f : std::filesystem::directory_iterator(dir))
+            if (f.path().extension() == ".der") return f.path().stem().string();
+    WARN("no TS.48 packages at " << dir << " (VPCSC_TS48_DIR): not run");
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("lpa download in-process: every TS.48 package") {
+    const std::string dir = ts48Dir();
+    if (!std::filesystem::is_directory(dir)) {
+        WARN("no TS.48 packages at " << dir << " (VPCSC_TS48_DIR): not run");
+        return;
+    }
+    int n = 0;
+    for (const auto& f : std::filesystem::directory_iterator(dir)) {
+        if (f.path().extension() != ".der") continue;
+        INFO(f.path().filename());
+        Rig rig(n % 2 ? "brp" : "nist", dir);  // alternate the curves
+        lifeCycle(rig, f.path().stem().string());
+        ++n;
+    }
+    CHECK(n > 0);
+}
+
+TEST_CASE("lpa download in-process: refusals carry the SGP.22 codes and leave the eUICC usable") {
+    const std::string mid = someProfile();
+    if (mid.empty()) return;
+    Rig rig("nist", ts48Dir());
+    // Unknown matchingId: the SM-DP+ refuses authenticateClient with 8.2.6 / 3.8 (SGP.22 §5.6.3).
+    const DownloadError e = rig.failedDownload("NO-SUCH-PROFILE");
+    CHECK(e.step == "es9p_authenticate_client");
+    REQUIRE(e.es9);
+    CHECK(e.es9->subjectCode == "8.2.6");
+    CHECK(e.es9->reasonCode == "3.8");
+    CHECK(rig.profiles().empty());
+    // The eUICC's session was cancelled: the next download works.
+    CHECK(rig.download(mid).result.data.success);
+    CHECK(rig.profiles().size() == 1);
+}
+
+TEST_CASE("lpa download in-process: a confirmation code is required, checked, and accepted when right") {
+    const std::string mid = someProfile();
+    if (mid.empty()) return;
+    Rig rig("nist", ts48Dir(), std::string("1234"));
+    const DownloadError none = rig.failedDownload(mid);
+    CHECK(none.step == "es10b_prepare_download");  // smdpSigned2 ccRequiredFlag, and we have none
+    CHECK(none.cancelled);
+    const DownloadError wrong = rig.failedDownload(mid, "9999");
+    CHECK(wrong.step == "es9p_get_bound_profile_package");
+    REQUIRE(wrong.es9);
+    CHECK(wrong.es9->subjectCode == "8.2.7");
+    CHECK(wrong.es9->reasonCode == "3.8");
+    CHECK(rig.profiles().empty());
+    CHECK(rig.download(mid, "1234").result.data.success);
+    CHECK(rig.profiles().size() == 1);
+}
