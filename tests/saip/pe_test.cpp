@@ -13,20 +13,22 @@ using vpcsc::saip::test::ts48;
 namespace {
 
 // The ICCIDs of the TS.48 files: the 83 0A value of the first (header) PE, read with
-// `openssl asn1parse -inform DER -i -in F` (offset 42, cont [3], 10 bytes).
+// `openssl asn1parse -inform DER -i -in F` (offset 42, cont [3], 10 bytes), which carries the
+// readable order 89 49 44 ...; iccidOf() gives it as EF.ICCID codes it (each byte's nibbles swapped),
+// which is also what the mf PE's ef-iccid fillFileContent holds.
 struct Ts48Iccid {
     const char* file;
     const char* iccid;
 };
 const Ts48Iccid kTs48Iccids[] = {
-    {"TS48V1-A-UNIQUE.der", "8949449999999990023F"},
-    {"TS48V1-B-UNIQUE.der", "8949449999999990031F"},
-    {"TS48V2-SAIP2-1-BERTLV-UNIQUE.der", "8949449999999990049F"},
-    {"TS48V3-SAIP2-3-NOBERTLV-UNIQUE.der", "8949449999999990098F"},
-    {"TS48V4-SAIP2-1A-NOBERTLV-UNIQUE.der", "8949449999999990106F"},
-    {"TS48V4-SAIP2-3-BERTLV-UNIQUE.der", "8949449999999990122F"},
-    {"TS48V5-SAIP2-1A-NOBERTLV-UNIQUE.der", "8949449999999990148F"},
-    {"TS48V5-SAIP2-3-BERTLV-SUCI-UNIQUE.der", "8949449999999990163F"},
+    {"TS48V1-A-UNIQUE.der", "989444999999990920F3"},
+    {"TS48V1-B-UNIQUE.der", "989444999999990930F1"},
+    {"TS48V2-SAIP2-1-BERTLV-UNIQUE.der", "989444999999990940F9"},
+    {"TS48V3-SAIP2-3-NOBERTLV-UNIQUE.der", "989444999999990990F8"},
+    {"TS48V4-SAIP2-1A-NOBERTLV-UNIQUE.der", "989444999999990901F6"},
+    {"TS48V4-SAIP2-3-BERTLV-UNIQUE.der", "989444999999990921F2"},
+    {"TS48V5-SAIP2-1A-NOBERTLV-UNIQUE.der", "989444999999990941F8"},
+    {"TS48V5-SAIP2-3-BERTLV-SUCI-UNIQUE.der", "989444999999990961F3"},
 };
 
 }  // namespace
@@ -66,7 +68,8 @@ TEST_CASE("splitPes: a TS.48 package is header first, end last", "[saip][ts48]")
 TEST_CASE("iccidOf: malformed packages are SaipError", "[saip]") {
     // A minimal header: major 2, minor 1, iccid, empty mandated services and GFSTE list.
     const Bytes header = fromHex("A0 14 80 01 02 81 01 01 83 0A 98 10 32 54 76 98 10 32 54 F6 A5 00 A6 00");
-    CHECK(toHex(iccidOf(header), 0) == "981032547698103254F6");
+    CHECK(toHex(iccidOf(header), 0) == "981032547698103254F6");  // already EF coding: unchanged
+    CHECK(toHex(iccidAsInEf(fromHex("8949449999999990023F")), 0) == "989444999999990920F3");
     auto bad = [](const Bytes& b, int reason) {
         try {
             iccidOf(b);

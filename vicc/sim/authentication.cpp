@@ -23,12 +23,36 @@ std::uint64_t sqnValue(ByteView b) {
 
 [[noreturn]] void bad(const std::string& what) { throw ParseError("card image: authentication: " + what); }
 
+// TS 34.108 §8.1.2.1: XDOUT = K xor RAND; RES = XDOUT; CK = XDOUT rotated left by 8 bits, IK by
+// 16 bits; AK = XDOUT bits 24-71; MAC-A (and MAC-S) = XDOUT bits 0-63 xor (SQN || AMF).
+struct TestXor {
+    Bytes xdout;
+    TestXor(ByteView k, ByteView rand) : xdout(16) {
+        for (std::size_t i = 0; i < 16; ++i) xdout[i] = static_cast<std::uint8_t>(k[i] ^ rand[i]);
+    }
+    Bytes rotated(std::size_t bytes) const {
+        Bytes r(16);
+        for (std::size_t i = 0; i < 16; ++i) r[i] = xdout[(i + bytes) % 16];
+        return r;
+    }
+    Bytes ak() const { return Bytes(xdout.begin() + 3, xdout.begin() + 9); }
+    Bytes mac(ByteView sqn, ByteView amf) const {
+        Bytes m(8);
+        for (std::size_t i = 0; i < 8; ++i) m[i] = static_cast<std::uint8_t>(xdout[i] ^ (i < 6 ? sqn[i] : amf[i - 6]));
+        return m;
+    }
+};
+
 }  // namespace
 
 Authentication::Gsm Authentication::runGsm(ByteView rand) const {
     if (algorithm == AuthAlgorithm::Comp128v1) {
         const GsmTriplet t = comp128v1(ki, rand);
         return {t.sres, t.kc};
+    }
+    if (algorithm == AuthAlgorithm::TestXor) {
+        const TestXor x(ki, rand);
+        return {gsmSresFromRes(x.xdout), gsmKcFromCkIk(x.rotated(1), x.rotated(2))};
     }
     const Milenage m(ki, opc);
     const auto o = m.f2345(rand);
@@ -42,14 +66,16 @@ std::uint64_t Authentication::sqnMs() const {
 
 Authentication::Umts Authentication::runUmts(ByteView rand, ByteView autn) {
     Umts u;
-    if (algorithm != AuthAlgorithm::Milenage || rand.size() != 16 || autn.size() != 16) return u;
+    if (algorithm == AuthAlgorithm::Comp128v1 || rand.size() != 16 || autn.size() != 16) return u;
+    const bool xorAlg = algorithm == AuthAlgorithm::TestXor;
     const Milenage m(ki, opc);
-    const auto o = m.f2345(rand);
+    const TestXor x(ki, rand);
+    const auto o = xorAlg ? Milenage::Outputs{x.xdout, x.rotated(1), x.rotated(2), x.ak()} : m.f2345(rand);
     // AUTN = SQN xor AK (6) || AMF (2) || MAC-A (8)
     Bytes sqn(autn.begin(), autn.begin() + 6);
     for (std::size_t i = 0; i < 6; ++i) sqn[i] ^= o.ak[i];
     const ByteView amf = autn.subspan(6, 2), mac = autn.subspan(8, 8);
-    const Bytes xmac = m.f1(rand, sqn, amf);
+    const Bytes xmac = xorAlg ? x.mac(sqn, amf) : m.f1(rand, sqn, amf);
     if (!std::equal(xmac.begin(), xmac.end(), mac.begin())) {
         u.result = Umts::Result::MacFailure;
         return u;
@@ -63,9 +89,9 @@ Authentication::Umts Authentication::runUmts(ByteView rand, ByteView autn) {
         // §6.3.5: AUTS = (SQN_MS xor AK*) || MAC-S, MAC-S = f1*(SQN_MS, RAND, AMF = 0000)
         u.result = Umts::Result::SyncFailure;
         const Bytes ms = sqnBytes(sqnMs());
-        const Bytes akStar = m.f5star(rand);
+        const Bytes akStar = xorAlg ? x.ak() : m.f5star(rand);
         for (std::size_t i = 0; i < 6; ++i) u.auts.push_back(ms[i] ^ akStar[i]);
-        append(u.auts, m.f1star(rand, ms, Bytes{0x00, 0x00}));
+        append(u.auts, xorAlg ? x.mac(ms, Bytes{0x00, 0x00}) : m.f1star(rand, ms, Bytes{0x00, 0x00}));
         return u;
     }
     seq[ind] = s;
@@ -79,7 +105,9 @@ Authentication::Umts Authentication::runUmts(ByteView rand, ByteView autn) {
 
 nlohmann::json Authentication::toJson() const {
     nlohmann::json j;
-    j["algorithm"] = algorithm == AuthAlgorithm::Milenage ? "milenage" : "comp128v1";
+    j["algorithm"] = algorithm == AuthAlgorithm::Milenage    ? "milenage"
+                     : algorithm == AuthAlgorithm::TestXor ? "test-xor"
+                                                           : "comp128v1";
     j["ki"] = toHex(ki, 0);
     j["opc"] = toHex(opc, 0);
     j["seq"] = seq;
@@ -93,7 +121,8 @@ Authentication Authentication::fromJson(const nlohmann::json& j) {
         const std::string alg = j.value("algorithm", "milenage");
         if (alg == "milenage") a.algorithm = AuthAlgorithm::Milenage;
         else if (alg == "comp128v1") a.algorithm = AuthAlgorithm::Comp128v1;
-        else bad("\"algorithm\" is \"milenage\" or \"comp128v1\"");
+        else if (alg == "test-xor") a.algorithm = AuthAlgorithm::TestXor;
+        else bad("\"algorithm\" is \"milenage\", \"comp128v1\" or \"test-xor\"");
         if (j.contains("ki")) a.ki = fromHex(j.at("ki").get<std::string>());
         if (j.contains("opc")) a.opc = fromHex(j.at("opc").get<std::string>());
         if (j.contains("seq")) {

@@ -13,7 +13,9 @@
 
 namespace vpcsc::vicc::sim {
 
-enum class AuthAlgorithm { Milenage, Comp128v1 };
+// TestXor: the test USIM algorithm of TS 34.108 §8.1.2 (XDOUT = K xor RAND), which the GSMA TS.48
+// test profiles select; 3G and GSM (via the TS 33.102 §6.8.1.2 conversions) contexts.
+enum class AuthAlgorithm { Milenage, Comp128v1, TestXor };
 
 class Authentication {
 public:

@@ -30,6 +30,13 @@ std::uint32_t decodeUint(ByteView v, std::size_t peIndex, const char* what) {
     return static_cast<std::uint32_t>(n);
 }
 
+Bytes iccidAsInEf(ByteView iccid) {
+    Bytes out(iccid.begin(), iccid.end());
+    if (!out.empty() && (out[0] >> 4) == 0x8)
+        for (auto& b : out) b = static_cast<std::uint8_t>(b << 4 | b >> 4);
+    return out;
+}
+
 std::vector<Pe> splitPes(ByteView upp) {
     std::vector<Pe> pes;
     tlv::Reader r(upp);

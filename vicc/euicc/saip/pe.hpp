@@ -39,6 +39,12 @@ struct ProfileHeader {
 };
 ProfileHeader decodeHeader(const Pe& header);
 
+// The header's iccid as coded in EF.ICCID (TS 102 221 §13.2: BCD, nibbles swapped), which is
+// SGP.22's Iccid. Packages differ: the TS.48 files carry the readable order (89 49 44 ...), others
+// EF.ICCID's (98 94 44 ...). ICCIDs start with the telecom MII 89 (ITU-T E.118), so a first byte
+// with high nibble 8 is the readable order and is swapped; anything else is taken as EF coding.
+Bytes iccidAsInEf(ByteView headerIccid);
+
 // Tag number of a context-specific tag (first byte 8x/Ax or BF xx), or ~0u for other classes.
 unsigned contextNumber(tlv::Tag tag);
 // Non-negative INTEGER content (at most 4 bytes); throws SaipError with peIndex.

@@ -2,15 +2,12 @@
 
 #include "vicc/euicc/saip/pe.hpp"
 
+// install() and restore() are in install.cpp, demoProfile() in demo.cpp.
 namespace vpcsc::euicc::saip {
-
-InstalledProfile install(ByteView) { throw SaipError("SAIP installer not built yet", 0); }
 
 Bytes iccidOf(ByteView upp) {
     const auto pes = splitPes(upp);
-    return decodeHeader(pes.front()).iccid;
+    return iccidAsInEf(decodeHeader(pes.front()).iccid);
 }
-
-std::unique_ptr<vicc::Card> restore(const nlohmann::json&) { throw SaipError("SAIP installer not built yet", 0); }
 
 }  // namespace vpcsc::euicc::saip

@@ -27,7 +27,7 @@ struct SaipError : ParseError {
 };
 
 struct InstalledProfile {
-    Bytes iccid;              // 10 bytes as in EF.ICCID and the header PE (BCD, nibble-swapped)
+    Bytes iccid;              // 10 bytes as in EF.ICCID (BCD, nibble-swapped; SGP.22 Iccid), see iccidOf
     std::string profileType;  // header profileType, may be empty
     std::unique_ptr<vicc::Card> usim;  // the card the profile presents when enabled
 };
@@ -35,7 +35,9 @@ struct InstalledProfile {
 // The whole install. Throws SaipError; never anything else for bad input.
 InstalledProfile install(ByteView upp);
 
-// Just the header PE's ICCID (what an SM-DP+ needs for StoreMetadata). Throws SaipError.
+// Just the header PE's ICCID, as coded in EF.ICCID (what an SM-DP+ puts in StoreMetadata and what
+// install() returns): the TS.48 headers carry the readable digit order, which is swapped
+// (pe.hpp iccidAsInEf). Throws SaipError.
 Bytes iccidOf(ByteView upp);
 
 // An installed profile's card after a restart: the card's saveState() image back into a card.
