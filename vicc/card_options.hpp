@@ -20,6 +20,8 @@ struct CardOptions {
     int vpcdPort = 0;
     // sim/usim personalisation (vicc/sim/personalisation.hpp); empty: the card's own value
     std::string imsi, iccid, ki, opc, op, msisdn;
+    // euicc: the PKI directory (ci.der, eum.der, euicc.der, euicc.key); empty: defaultPkiDirectory
+    std::string pki;
 };
 
 }  // namespace vpcsc::vicc

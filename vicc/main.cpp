@@ -141,6 +141,8 @@ int viccMain(int argc, char** argv, std::span<const CardType> types) {
     app.add_flag("--exclusive", o.card.exclusive, "relay: open the real card exclusively (default: shared)");
     app.add_flag("--auto-get-response", o.card.autoGetResponse,
                  "relay: collect 61xx with GET RESPONSE and repeat 6Cxx commands (default: left to the application)");
+    app.add_option("--pki", o.card.pki, "euicc: PKI directory with ci.der, eum.der, euicc.der and euicc.key (default: "
+                                        "$VPCSC_EUICC_PKI, else a test PKI generated once, doc/euicc.md)");
     app.add_option("--pcap", o.pcap, "write every ATR and command/response to FILE as GSMTAP in pcap (Wireshark)");
     auto* gsmtapOpt = app.add_option("--gsmtap", o.gsmtap, "send every ATR and command/response live as GSMTAP over UDP "
                                                            "to HOST[:PORT] (default 127.0.0.1:4729)")

@@ -71,8 +71,9 @@ TEST_CASE("euicc: lpac's chip info sequence", "[euicc][card]") {
     // GetEID, one block, answered over 61 15 + GET RESPONSE 81 C0
     CHECK(tx(card, "81E2910006BF3E035C015A") == "6115");
     CHECK(tx(card, "81C0000015") == "BF3E125A10890490321234512345123456789012359000");
-    // unimplemented functions: 6A88 (lpac tolerates it for GetRAT)
-    CHECK(tx(card, "81E2910003BF4300") == "6A88");
+    // GetRAT: an empty Rules Authorisation Table (lpac tolerates 6A88 too)
+    CHECK(tx(card, "81E2910003BF4300") == "6105");
+    CHECK(tx(card, "81C0000005") == "BF4302A0009000");
     const Bytes info2 = sendEs10(card, h("BF2200"));
     REQUIRE(hx(ByteView(info2).last(2)) == "9000");
     const auto i2 = es10::EuiccInfo2::decode(ByteView(info2).first(info2.size() - 2));

@@ -9,6 +9,7 @@
 #include "common/sw.hpp"
 #include "vicc/crypto/random.hpp"
 #include "vicc/euicc/certs.hpp"
+#include "vicc/euicc/es10c.hpp"
 #include "vicc/euicc/signature.hpp"
 
 namespace vpcsc::euicc {
@@ -73,18 +74,35 @@ EuiccCard::EuiccCard(EuiccIdentity identity) : m_id(std::move(identity)) {
 
 Bytes EuiccCard::atr() const { return m_atrOverride ? *m_atrOverride : kAtr; }
 
-void EuiccCard::clearVolatile() {
+// Reset and power cycles end every session and close the logical channels; the profile enabled
+// now becomes the one presented (SGP.22 §3.2.1), and its USIM sees the same reset.
+void EuiccCard::clearVolatile(void (vicc::Card::*usimPower)()) {
     m_channels = {};
     m_channels[0].open = true;  // the basic channel is always open
     m_download.reset();
+    const InstalledProfile* p = m_store.enabled();
+    m_presented = p ? p->usim : nullptr;
+    if (m_presented && usimPower) (m_presented.get()->*usimPower)();
 }
 
 nlohmann::json EuiccCard::saveState() const {
-    // Nothing persistent yet: no profiles, notifications or counters exist in this stage.
-    return nlohmann::json{{"type", "euicc"}, {"eid", toHex(m_id.eid, 0)}};
+    return nlohmann::json{{"type", "euicc"}, {"eid", toHex(m_id.eid, 0)}, {"euicc", m_store.save()}};
 }
 
-void EuiccCard::loadState(const nlohmann::json&) {}
+void EuiccCard::loadState(const nlohmann::json& image) {
+    if (!image.is_object()) throw std::runtime_error("euicc image: not a JSON object");
+    if (auto eid = image.find("eid"); eid != image.end()) {
+        Bytes imageEid;
+        try {
+            if (eid->is_string()) imageEid = fromHex(eid->get<std::string>());
+        } catch (const ParseError&) {
+        }
+        if (imageEid != m_id.eid)
+            throw std::runtime_error("euicc image: it belongs to EID " + eid->dump() + ", this eUICC's PKI gives " + toHex(m_id.eid, 0));
+    }
+    if (auto st = image.find("euicc"); st != image.end()) m_store.load(*st);
+    clearVolatile(&vicc::Card::powerOn);
+}
 
 es10::EuiccInfo1 EuiccCard::euiccInfo1() const {
     return {fromHex("020200"), m_id.ciPkIds, m_id.ciPkIds};
@@ -110,10 +128,18 @@ Bytes EuiccCard::process(ByteView apdu) {
     try {
         const CommandApdu c = CommandApdu::parse(apdu);
         const auto channel = channelOf(c.cla);
-        if (!channel) return status(sw::kClaNotSupported).encode();
+        if (!channel) {  // e.g. CLA A0 (GSM): only a profile knows it
+            if (m_presented) return toProfile(apdu, c);
+            return status(sw::kClaNotSupported).encode();
+        }
         if (*channel >= kChannels) return status(sw::kLogicalChannelNotSupported).encode();
         Channel& ch = m_channels[*channel];
         if (!ch.open) return status(sw::kLogicalChannelNotSupported).encode();
+        if (!forIsdR(c, ch)) {
+            ch.isdRSelected = ch.isdRSelected && c.ins != kInsSelect;  // another SELECT leaves the ISD-R
+            ch.pending.clear();
+            return toProfile(apdu, c);
+        }
         return dispatch(c, ch, *channel).encode();
     } catch (const SwError& e) {
         return status(e.sw).encode();
@@ -121,6 +147,38 @@ Bytes EuiccCard::process(ByteView apdu) {
         return status(sw::kWrongLength).encode();
     } catch (const std::exception&) {
         return status(sw::kExecutionError).encode();
+    }
+}
+
+// The ISD-R answers MANAGE CHANNEL (it keeps the USIM's channels in step), SELECT of its AID, and
+// everything on a channel where it is selected; the rest belongs to the presented profile.
+bool EuiccCard::forIsdR(const CommandApdu& c, const Channel& ch) const {
+    const bool proprietary = c.cla & 0x80;
+    if (c.ins == kInsManageChannel && !proprietary) return true;
+    if (c.ins == kInsSelect && !proprietary) return c.p1 == 0x04 && c.data == kIsdRAid;
+    if (ch.isdRSelected) return true;
+    if (c.ins == kInsGetResponse && !ch.pending.empty()) return true;
+    if (c.ins == kInsTerminalCapability && proprietary && !m_presented) return true;  // accepted, 90 00
+    return false;
+}
+
+// An APDU for the enabled profile. Without one the eUICC has no MF, EF.DIR or application to
+// select (6A82) and no current file for the file commands (6986).
+Bytes EuiccCard::toProfile(ByteView apdu, const CommandApdu& c) {
+    if (m_presented) {
+        Bytes r = m_presented->process(apdu);
+        if (m_presented->consumeDirty()) markDirty();
+        return r;
+    }
+    switch (c.ins) {
+    case kInsSelect:
+        return status(sw::kFileNotFound).encode();
+    case 0xB0: case 0xB2: case 0xD6: case 0xDC: case 0xF2:  // READ/UPDATE BINARY/RECORD, STATUS
+        return status(sw::kNoCurrentEf).encode();
+    case kInsStoreData:  // ES10 only after SELECT ISD-R on the channel
+        return status(sw::kConditionsOfUseNotSatisfied).encode();
+    default:
+        return status(sw::kInsNotSupported).encode();
     }
 }
 
@@ -157,6 +215,8 @@ ResponseApdu EuiccCard::manageChannel(const CommandApdu& c, std::uint8_t channel
             if (!m_channels[n].open) {
                 m_channels[n] = Channel{};
                 m_channels[n].open = true;
+                // The USIM opens the same number (ISO 7816-4 §11.1.2, P2 = the channel).
+                if (m_presented) m_presented->process(Bytes{0x00, kInsManageChannel, 0x00, n});
                 return ResponseApdu{{n}, sw::kNoError};
             }
         }
@@ -166,18 +226,14 @@ ResponseApdu EuiccCard::manageChannel(const CommandApdu& c, std::uint8_t channel
         const std::uint8_t n = c.p2 ? c.p2 : channel;
         if (n == 0 || n >= kChannels || !m_channels[n].open) return status(sw::kIncorrectP1P2);
         m_channels[n] = Channel{};
+        if (m_presented) m_presented->process(Bytes{0x00, kInsManageChannel, 0x80, n});
         return status(sw::kNoError);
     }
     return status(sw::kIncorrectP1P2);
 }
 
 ResponseApdu EuiccCard::select(const CommandApdu& c, Channel& ch) {
-    if (c.p1 != 0x04) return status(sw::kFileNotFound);  // only applications, by DF name
-    if (c.data != kIsdRAid) {
-        ch.isdRSelected = false;
-        return status(sw::kFileNotFound);
-    }
-    ch.isdRSelected = true;
+    ch.isdRSelected = true;  // forIsdR() routes only SELECT of the ISD-R AID here
     ch.command.clear();
     ch.nextBlock = 0;
     // FCI: 6F { 84 AID, A5 { } } (GlobalPlatform Card Spec §11.9.3.1, proprietary data empty)
@@ -232,7 +288,9 @@ Bytes EuiccCard::es10(ByteView command) {
     // LoadBoundProfilePackage segments may be bare headers (A1/A3, BF36 + BF23): not one TLV.
     if (Download::isBppSegment(command)) {
         try {
-            return m_download.loadBoundProfilePackage(command);
+            Bytes r = m_download.loadBoundProfilePackage(command);
+            if (!r.empty()) markDirty();  // the result: a profile installed and/or a notification queued
+            return r;
         } catch (const es10::Es10Error&) {
             throw SwError(sw::kIncorrectDataField);
         }
@@ -262,9 +320,33 @@ Bytes EuiccCard::es10(ByteView command) {
             return m_download.prepareDownload(command);
         case kTagCancelSession:
             return m_download.cancelSession(command);
+        case es10::kTagGetProfilesInfo:
+            return getProfilesInfo(command);
+        case es10::kTagEnableProfile:
+            return enableProfile(command);
+        case es10::kTagDisableProfile:
+            return disableProfile(command);
+        case es10::kTagDeleteProfile:
+            return deleteProfile(command);
+        case es10::kTagSetNickname:
+            return setNickname(command);
+        case es10::kTagEuiccMemoryReset:
+            return euiccMemoryReset(command);
+        case es10::kTagGetEuiccConfiguredAddresses:
+            return configuredAddresses(command);
+        case es10::kTagSetDefaultDpAddress:
+            return setDefaultDpAddress(command);
+        case es10::kTagListNotification:
+            return listNotification(command);
+        case es10::kTagRetrieveNotificationsList:
+            return retrieveNotificationsList(command);
+        case es10::kTagNotificationSent:
+            return notificationSent(command);
+        case es10::kTagGetRat:  // no Rules Authorisation Table: no PPR is granted to any operator
+            es10::decodeEmptyRequest(command, es10::kTagGetRat);
+            return es10::GetRatResponse{}.encode();
         default:
-            // Not implemented yet (doc/euicc.md): lpac tolerates 6A88 for optional functions.
-            throw SwError(sw::kReferencedDataNotFound);
+            throw SwError(sw::kReferencedDataNotFound);  // not an ES10 function (6A88)
         }
     } catch (const es10::Es10Error&) {
         throw SwError(sw::kIncorrectDataField);
