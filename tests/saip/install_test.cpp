@@ -201,3 +201,51 @@ TEST_CASE("install: malformed packages are SaipError, never a crash", "[saip]") 
         }
     rejects(bad, 13);
 }
+
+TEST_CASE("demoProfile: our own UPP installs and answers with its test values", "[saip]") {
+    const Bytes upp = demoProfile();
+    CHECK(hx(iccidOf(upp)) == "980001214365870921F0");  // 8900101234567890120 as EF.ICCID codes it
+    InstalledProfile p = install(upp);
+    CHECK(p.profileType == "vpcsc demo profile");
+    vicc::Card& card = *p.usim;
+    card.powerOn();
+    CHECK(sw(send(card, "00A4000C022FE2")) == "9000");
+    CHECK(hx(send(card, "00B000000A")) == "980001214365870921F09000");
+    CHECK(sw(send(card, "00A4000C022F00")) == "9000");
+    CHECK(hx(send(card, "00B2010420")) == "61144F0CA0000000871002FF49FF058950045553494D" + std::string(20, 'F') + "9000");
+    CHECK(sw(send(card, std::string("00A4040C0C") + kUsimAid)) == "9000");
+    CHECK(sw(send(card, "00A4000C026F07")) == "9000");
+    CHECK(sw(send(card, "00B0000009")) == "6982");
+    CHECK(sw(send(card, "0020000108 31323334FFFFFFFF")) == "9000");
+    CHECK(hx(send(card, "00B0000009")) == "0809101010325476989000");  // 001010123456789
+    CHECK(sw(send(card, "00D6000009 080910101032547698")) == "6982");   // update needs ADM
+    CHECK(sw(send(card, "0020008108 35363738FFFFFFFF")) == "9000");     // PIN2
+    CHECK(sw(send(card, "0020000A08 3838383838383838")) == "9000");     // ADM1
+    CHECK(sw(send(card, "00D6000009 080910101032547698")) == "9000");
+
+    // AUTHENTICATE against Milenage computed on its own (TS 35.208 test set 1 K/OPc).
+    const Bytes k = h("465B5CE8B199B49FAA5F0A2EE238A6BC"), opc = h("CD63CB71954A9F4E48A5994E37A02BAF");
+    const Bytes rand = h("23553CBE9637A89D218AE64DAE47BF35"), sqn = h("000000000021"), amf = h("B9B9");
+    const vicc::sim::Milenage m(k, opc);
+    const auto o = m.f2345(rand);
+    Bytes autn;
+    for (int i = 0; i < 6; ++i) autn.push_back(sqn[i] ^ o.ak[i]);
+    append(autn, amf);
+    append(autn, m.f1(rand, sqn, amf));
+    const Bytes r = send(card, "00880081 22 10" + hx(rand) + "10" + hx(autn));
+    REQUIRE(sw(r) == "9000");
+    CHECK(hx(ByteView(r).first(2 + 8 + 1 + 16 + 1 + 16)) ==
+          "DB08" + hx(o.res) + "10" + hx(o.ck) + "10" + hx(o.ik));
+    // TS 35.208 test set 1 expected values, so the comparison above is not circular.
+    CHECK(hx(o.res) == "A54211D5E3BA50BF");
+    CHECK(hx(o.ck) == "B40BA9A3C58B2A05BBF0D987B21BF8CB");
+
+    // Options change the ICCID and IMSI; bad ones are refused.
+    DemoProfileOptions opt;
+    opt.iccid = "89001012345678901";
+    CHECK_THROWS_AS(demoProfile(opt), std::invalid_argument);
+    opt.iccid = "8949000000000000019";
+    opt.imsi = "26201123456789";
+    InstalledProfile q = install(demoProfile(opt));
+    CHECK(hx(q.iccid) == "989400000000000010F9");
+}

@@ -43,4 +43,16 @@ Bytes iccidOf(ByteView upp);
 // An installed profile's card after a restart: the card's saveState() image back into a card.
 std::unique_ptr<vicc::Card> restore(const nlohmann::json& usimState);
 
+// Our own small UPP (demo.cpp), served by vicc-smdpp as matchingId DEMO because the GSMA TS.48
+// files are not ours to ship: header, mf (EF.PL, EF.ICCID, EF.DIR, EF.ARR), PUKs and PINs, usim
+// (EF.IMSI, EF.ARR, EF.Keys, EF.UST, EF.SPN, EF.EST, EF.ACC, EF.AD, EF.ECC), Milenage with the
+// TS 35.208 test set 1 K/OPc, end. Test values only (test PLMN 001-01, PIN1 1234, PIN2 5678,
+// PUK1 12345678, PUK2 87654321, ADM1 88888888), like the usim card type's defaults.
+struct DemoProfileOptions {
+    std::string iccid = "8900101234567890120";  // 19 or 20 digits, E.118 (Luhn digit included)
+    std::string imsi = "001010123456789";       // 6-15 digits
+    std::string name = "vpcsc demo profile";    // header profileType and EF.SPN (first 16 bytes)
+};
+Bytes demoProfile(const DemoProfileOptions& options = {});
+
 }  // namespace vpcsc::euicc::saip
