@@ -80,6 +80,10 @@ TEST_CASE("es10c: results, nickname, notification sent, default DP address", "[e
     CHECK(reset.resetOptions == (kResetDeleteOperationalProfiles | kResetDefaultSmdpAddress));
     CHECK(hx(reset.encode()) == "BF3404820205A0");
     CHECK(hx(GetRatResponse{}.encode()) == "BF4302A000");
+    // one ProfilePolicyAuthorisationRule { 80 pprIds ppr1, A1 { 30 { 80 MCC/MNC 001/01 } }, 82 pprFlags }
+    const auto rat = GetRatResponse::decode(h("BF4315A013301180020640A1073005800300F11082020780"));
+    REQUIRE(rat.rules.size() == 1);
+    CHECK(hx(rat.rules[0]) == "301180020640A1073005800300F11082020780");
 }
 
 TEST_CASE("es10c: NotificationEvent BIT STRING", "[euicc][es10c]") {
