@@ -116,7 +116,9 @@ TEST_CASE("euicc profiles: lpac's profile list, enable, disable, delete by ICCID
     CHECK(card.store().profiles()[0].enabled);
     CHECK(call(card, "BF3111A00C5A0A" + kIccid1 + "810100") == "BF31038001029000");  // profileNotInDisabledState
     // lpac: enable by AID with refreshFlag TRUE: the other one is disabled first
-    CHECK(call(card, "BF3117A0124F10" + kAid2 + "8101FF") == "BF31038001009000");
+    CHECK(call(card, "BF3117A0124F10" + kAid2 + "8101FF") == "BF3103800100910B");  // 91 0B: a REFRESH waits
+    CHECK(tx(card, "801200000B") == "D0098103010106820281829000");
+    CHECK(tx(card, "801400000C810301010682028281830100") == "9000");
     CHECK_FALSE(card.store().profiles()[0].enabled);
     CHECK(card.store().profiles()[1].enabled);
     // unknown ICCID / AID
@@ -288,6 +290,34 @@ TEST_CASE("euicc profiles: the enabled profile is the USIM on the basic channel 
     openIsdR(card);
     REQUIRE(call(card, "BF3211A00C5A0A" + kIccid2 + "810100") == "BF32038001009000");
     card.reset();
+    CHECK(tx(card, "00A4040C07A0000000871002") == "6A82");
+}
+
+TEST_CASE("euicc profiles: refreshFlag TRUE asks for a REFRESH (eUICC Profile State Change)", "[euicc][profiles][usim]") {
+    auto owner = cardWithTwoProfiles();
+    EuiccCard& card = *owner;
+    openIsdR(card);
+    REQUIRE(call(card, "BF3111A00C5A0A" + kIccid1 + "810100") == "BF31038001009000");  // FALSE: no REFRESH
+    CHECK(tx(card, "801200000B") == "6D00");  // nothing to fetch (and no profile presented yet)
+    card.reset();
+    openIsdR(card);
+    // lpac's enable by AID with refreshFlag TRUE: the result, then 91 0B
+    CHECK(tx(card, "81E291001ABF3117A0124F10" + kAid2 + "8101FF") == "6106");
+    CHECK(tx(card, "81C0000006") == "BF3103800100910B");
+    CHECK(tx(card, "00A4040C07A0000000871002") == "910B");  // the USIM's answers say so too
+    CHECK(tx(card, "8012000005") == "6C0B");
+    // FETCH: REFRESH, qualifier 06, UICC -> terminal (ETSI TS 102 223 §6.4.7)
+    CHECK(tx(card, "801200000B") == "D0098103010106820281829000");
+    CHECK(tx(card, "801400000C810301010682028281830100") == "9000");
+    CHECK(tx(card, "801400000C810301010682028281830100") != "9000");  // only once
+    // the terminal resets: the new profile
+    card.reset();
+    CHECK(readImsi(card) == "0809101000000000209000");
+    // disable with refreshFlag TRUE, the REFRESH dropped by a reset
+    openIsdR(card);
+    CHECK(call(card, "BF3217A0124F10" + kAid2 + "8101FF") == "BF3203800100910B");
+    card.reset();
+    CHECK(tx(card, "801200000B") == "6D00");
     CHECK(tx(card, "00A4040C07A0000000871002") == "6A82");
 }
 

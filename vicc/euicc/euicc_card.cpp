@@ -24,6 +24,8 @@ constexpr std::uint8_t kInsSelect = 0xA4;
 constexpr std::uint8_t kInsStoreData = 0xE2;
 constexpr std::uint8_t kInsGetResponse = 0xC0;
 constexpr std::uint8_t kInsTerminalCapability = 0xAA;
+constexpr std::uint8_t kInsFetch = 0x12;
+constexpr std::uint8_t kInsTerminalResponse = 0x14;
 constexpr tlv::Tag kTagCancelSession = 0xBF41;
 
 Bytes readFile(const std::string& path) {
@@ -80,6 +82,8 @@ void EuiccCard::clearVolatile(void (vicc::Card::*usimPower)()) {
     m_channels = {};
     m_channels[0].open = true;  // the basic channel is always open
     m_download.reset();
+    m_proactive.clear();
+    m_awaitingTerminalResponse = false;
     const InstalledProfile* p = m_store.enabled();
     m_presented = p ? p->usim : nullptr;
     if (m_presented && usimPower) (m_presented.get()->*usimPower)();
@@ -138,9 +142,17 @@ Bytes EuiccCard::process(ByteView apdu) {
         if (!forIsdR(c, ch)) {
             ch.isdRSelected = ch.isdRSelected && c.ins != kInsSelect;  // another SELECT leaves the ISD-R
             ch.pending.clear();
-            return toProfile(apdu, c);
+            Bytes r = toProfile(apdu, c);
+            if (!m_proactive.empty() && r.size() >= 2 && r[r.size() - 2] == 0x90 && r.back() == 0x00) {
+                r[r.size() - 2] = 0x91;
+                r.back() = static_cast<std::uint8_t>(m_proactive.size());
+            }
+            return r;
         }
-        return dispatch(c, ch, *channel).encode();
+        ResponseApdu r = dispatch(c, ch, *channel);
+        // A pending proactive command turns 90 00 into 91 xx (ETSI TS 102 221 §7.4.2.2).
+        if (r.sw == sw::kNoError && !m_proactive.empty()) r.sw = static_cast<std::uint16_t>(0x9100 | m_proactive.size());
+        return r.encode();
     } catch (const SwError& e) {
         return status(e.sw).encode();
     } catch (const ApduError&) {
@@ -154,6 +166,8 @@ Bytes EuiccCard::process(ByteView apdu) {
 // everything on a channel where it is selected; the rest belongs to the presented profile.
 bool EuiccCard::forIsdR(const CommandApdu& c, const Channel& ch) const {
     const bool proprietary = c.cla & 0x80;
+    if (proprietary && ((c.ins == kInsFetch && !m_proactive.empty()) || (c.ins == kInsTerminalResponse && m_awaitingTerminalResponse)))
+        return true;
     if (c.ins == kInsManageChannel && !proprietary) return true;
     if (c.ins == kInsSelect && !proprietary) return c.p1 == 0x04 && c.data == kIsdRAid;
     if (ch.isdRSelected) return true;
@@ -198,6 +212,10 @@ ResponseApdu EuiccCard::dispatch(const CommandApdu& c, Channel& ch, std::uint8_t
         return storeData(c, ch);
     case kInsGetResponse:
         return getResponse(c, ch);
+    case kInsFetch:
+    case kInsTerminalResponse:
+        if (!proprietary) break;
+        return proactive(c);
     case kInsTerminalCapability:  // ETSI TS 102 221 §11.1.19: accepted, nothing to adapt to
         if (!proprietary) break;
         if (c.p1 != 0 || c.p2 != 0) return status(sw::kIncorrectP1P2);
@@ -206,6 +224,27 @@ ResponseApdu EuiccCard::dispatch(const CommandApdu& c, Channel& ch, std::uint8_t
         return status(sw::kInsNotSupported);
     }
     return status(sw::kInsNotSupported);
+}
+
+void EuiccCard::requestRefresh() {
+    // D0 { 81 command details: number 1, REFRESH (01), qualifier 06 eUICC Profile State Change;
+    //      82 device identities: UICC (81) -> terminal (82) }
+    m_proactive = fromHex("D009810301010682028182");
+    m_awaitingTerminalResponse = false;
+}
+
+// FETCH hands out the pending command (ETSI TS 102 221 §10.2.1.6); TERMINAL RESPONSE ends it.
+ResponseApdu EuiccCard::proactive(const CommandApdu& c) {
+    if (c.p1 != 0 || c.p2 != 0) return status(sw::kIncorrectP1P2);
+    if (c.ins == kInsFetch) {
+        if (c.ne && *c.ne != m_proactive.size()) return status(sw::wrongLe(static_cast<std::uint8_t>(m_proactive.size())));
+        ResponseApdu r{std::move(m_proactive), sw::kNoError};
+        m_proactive.clear();
+        m_awaitingTerminalResponse = true;
+        return r;
+    }
+    m_awaitingTerminalResponse = false;
+    return status(sw::kNoError);
 }
 
 ResponseApdu EuiccCard::manageChannel(const CommandApdu& c, std::uint8_t channel) {

@@ -94,6 +94,13 @@ private:
     ProfileStore m_store;
     Download m_download{m_id, m_store};
     std::shared_ptr<vicc::Card> m_presented;  // the enabled profile's USIM as of the last reset
+    // REFRESH (eUICC Profile State Change) after Enable/Disable with refreshFlag TRUE (SGP.22
+    // §5.7.16-17, ETSI TS 102 223 §6.4.7): announced as 91xx, fetched with FETCH, ended by
+    // TERMINAL RESPONSE; the Device then resets the eUICC, which presents the new profile.
+    Bytes m_proactive;
+    bool m_awaitingTerminalResponse = false;
+    void requestRefresh();
+    ResponseApdu proactive(const CommandApdu& c);
 };
 
 }  // namespace vpcsc::euicc

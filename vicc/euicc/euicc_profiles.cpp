@@ -114,6 +114,7 @@ Bytes EuiccCard::enableProfile(ByteView command) {
     target->enabled = true;
     notify(*target, NotificationEvent::Enable);
     markDirty();
+    if (req.refreshFlag) requestRefresh();
     return es10::encodeResult(es10::kTagEnableProfile, result::kOk);
 }
 
@@ -126,6 +127,7 @@ Bytes EuiccCard::disableProfile(ByteView command) {
     target->enabled = false;
     notify(*target, NotificationEvent::Disable);
     markDirty();
+    if (req.refreshFlag) requestRefresh();
     return es10::encodeResult(es10::kTagDisableProfile, result::kOk);
 }
 
