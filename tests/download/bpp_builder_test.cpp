@@ -127,6 +127,15 @@ TEST_CASE("bpp builder: refuses bad inputs", "[download][bpp]") {
     bad.euiccOtpk.pop_back();
     CHECK_THROWS_AS(buildBoundProfilePackage(bad, smdp, key.get()), std::invalid_argument);
     bad = in;
+    bad.upp.clear();
+    CHECK_THROWS_AS(buildBoundProfilePackage(bad, smdp, key.get()), std::invalid_argument);
+    bad = in;
+    bad.metadata.iccid.pop_back();
+    CHECK_THROWS_AS(buildBoundProfilePackage(bad, smdp, key.get()), std::invalid_argument);
+    bad = in;
+    bad.hostId = Bytes(17, 1);
+    CHECK_THROWS_AS(buildBoundProfilePackage(bad, smdp, key.get()), std::invalid_argument);
+    bad = in;
     bad.euiccOtpk = EckaKeyPair::generate(RspCurve::BrainpoolP256r1).publicPoint();  // not on P-256
     CHECK_THROWS(buildBoundProfilePackage(bad, smdp, key.get()));
     CHECK_THROWS_AS(buildBoundProfilePackage(in, smdp, nullptr), std::invalid_argument);

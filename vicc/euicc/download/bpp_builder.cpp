@@ -15,6 +15,8 @@ Bytes buildBoundProfilePackage(const BppInput& in, const EckaKeyPair& smdpOtpk, 
     if (in.euiccOtpk.size() != 65 || in.euiccOtpk[0] != 0x04)
         throw std::invalid_argument("BPP: euiccOtpk must be an uncompressed point (65 bytes)");
     if (dppbKey == nullptr) throw std::invalid_argument("BPP: no DPpb key");
+    if (in.metadata.iccid.size() != 10) throw std::invalid_argument("BPP: StoreMetadata ICCID must be 10 bytes");
+    if (in.upp.empty()) throw std::invalid_argument("BPP: empty profile package");
 
     // InitialiseSecureChannel (§5.5.2): smdpSign covers its fields and the eUICC's otPK.
     es10::InitialiseSecureChannel isc;

@@ -34,8 +34,8 @@ struct BppInput {
 
 // Builds the BF36 TLV. smdpOtpk: the SM-DP+'s ephemeral ECKA key pair on CERT.DPpb's curve;
 // dppbKey: SK.DPpb.ECDSA, signs smdpSign over InitialiseSecureChannel::signedData(euiccOtpk).
-// Throws std::invalid_argument for bad lengths (tid, hostId, EID, euiccOtpk), CryptoError when
-// euiccOtpk is not a point on smdpOtpk's curve or signing fails.
+// Throws std::invalid_argument for bad lengths (tid, hostId, EID, euiccOtpk, ICCID) or an empty
+// UPP, CryptoError when euiccOtpk is not a point on smdpOtpk's curve or signing fails.
 Bytes buildBoundProfilePackage(const BppInput& in, const EckaKeyPair& smdpOtpk, EVP_PKEY* dppbKey);
 
 // Fresh random PPK-ENC, PPK-MAC and initial MCV (16 bytes each) for BppInput::replaceSessionKeys.
