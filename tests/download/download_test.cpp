@@ -68,7 +68,7 @@ TEST_CASE("download: a TS.48 profile end to end through the card's APDUs, both c
             CHECK(p.prep.ok->euiccSigned2.euiccOtpk.size() == 65);
             CHECK_FALSE(p.prep.ok->euiccSigned2.hashCc);
 
-            const Bytes iccid = headerIccid(*upp);
+            const Bytes iccid = uppIccid(*upp);
             const auto segs = dp.bpp(p.prep.ok->euiccSigned2.euiccOtpk, *upp, metadataFor(iccid), rsk);
             // BF36+BF23, A0, A1, 88, [A2], A3, 12 x 86 (the notes' real run with osmo-smdpp, which always
             // sends A2, had 18)
@@ -84,6 +84,8 @@ TEST_CASE("download: a TS.48 profile end to end through the card's APDUs, both c
             CHECK(pir.data.notificationMetadata.seqNumber == 1);
             CHECK(hx(*pir.data.smdpOid) == "88370A");  // 2.999.10
             if (saipReady) {
+                INFO("bppCommandId/errorReason " << (pir.data.error ? pir.data.error->bppCommandId : -1) << "/"
+                                                 << (pir.data.error ? pir.data.error->errorReason : -1));
                 REQUIRE(pir.data.success);
                 CHECK(hx(pir.data.success->isdpAid) == "A0000005591010FFFFFFFF8900001000");
                 CHECK(hx(pir.data.success->simaResponse) == "3007A0053003800100");
@@ -108,7 +110,7 @@ TEST_CASE("download: the store after a download, the notification, ICCID checks 
     }
     DirectTarget t("nist");
     const Smdp dp("nist");
-    const Bytes iccid = headerIccid(*upp);
+    const Bytes iccid = uppIccid(*upp);
     if (!saipInstalls(*upp)) {
         WARN("SAIP installer not ready: install assertions skipped");
         return;

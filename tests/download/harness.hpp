@@ -20,6 +20,7 @@
 #include "vicc/euicc/download/download.hpp"
 #include "vicc/euicc/download/results.hpp"
 #include "vicc/euicc/euicc_card.hpp"
+#include "vicc/euicc/saip/saip.hpp"
 #include "vicc/euicc/signature.hpp"
 
 namespace vpcsc::euicc::test {
@@ -35,11 +36,8 @@ inline std::optional<Bytes> ts48(const std::string& name) {
     return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-// The ICCID of a UPP's header PE (ProfileHeader A0 { .. 83 iccid }), as StoreMetadata carries it.
-inline Bytes headerIccid(ByteView upp) {
-    const tlv::Tlv header = tlv::parseAll(upp, tlv::Padding::Reject).at(0);
-    return tlv::find(header.value, 0x83).value().valueBytes();
-}
+// The ICCID of a UPP as StoreMetadata carries it (EF.ICCID's nibble order), what the SM-DP+ sends.
+inline Bytes uppIccid(ByteView upp) { return saip::iccidOf(upp); }
 
 // One ES10 command in, its response data and status word out.
 class Target {
