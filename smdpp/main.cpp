@@ -79,6 +79,7 @@ int smdppMain(int argc, char** argv) {
 
         Es9Server es9(smdp, server);
         const int port = es9.bind();
+        if (address.empty() && server.port == 0) smdp.setAddress(server.host + ":" + std::to_string(port));
         LOG_INFO("vicc-smdpp: %s on %s:%d, address %s, PKI %s, profiles %s%s", server.tls ? "HTTPS" : "plain HTTP",
                  server.host.c_str(), port, smdp.config().address.c_str(), pki.c_str(),
                  profiles.empty() ? "(built-in DEMO only)" : profiles.c_str(), config.confirmationCode ? ", confirmation code required" : "");

@@ -47,6 +47,8 @@ public:
     void cancelSession(const es9p::CancelSessionRequest& r);
 
     const SmdpConfig& config() const { return m_config; }
+    // The serverAddress once the port is known (listening on port 0); only before serving.
+    void setAddress(std::string address) { m_config.address = std::move(address); }
     const Credentials& credentials() const { return m_cred; }
     SessionStore& sessions() { return m_sessions; }
 
