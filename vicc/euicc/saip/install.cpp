@@ -304,6 +304,7 @@ void Installer::fileSystemPe(const Pe& pe) {
         } else {
             if (!s.fid) fail("member [" + std::to_string(n) + "] has no fileID");
             if (!s.type) fail("member [" + std::to_string(n) + "] has no file descriptor");
+            if (!current) fail("member [" + std::to_string(n) + "] comes before any DF");
             f = create(*current, s);
         }
         std::size_t pos = 0;
