@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "tests/download/harness.hpp"
+#include "vicc/euicc/es10c.hpp"
 #include "vicc/euicc/saip/saip.hpp"
 
 using namespace vpcsc;
@@ -89,6 +90,27 @@ TEST_CASE("download: a TS.48 profile end to end through the card's APDUs, both c
                 REQUIRE(pir.data.success);
                 CHECK(hx(pir.data.success->isdpAid) == "A0000005591010FFFFFFFF8900001000");
                 CHECK(hx(pir.data.success->simaResponse) == "3007A0053003800100");
+                // what the LPA sees next through ES10b/c: the profile (disabled), the notification
+                const auto list = es10::ProfileInfoListResponse::decode(t.ok(h("BF2D00")));
+                REQUIRE(list.profiles.size() == 1);
+                CHECK(list.profiles[0].iccid == iccid);
+                CHECK(hx(*list.profiles[0].isdpAid) == "A0000005591010FFFFFFFF8900001000");
+                CHECK(list.profiles[0].profileState == 0);
+                CHECK(list.profiles[0].profileName == "TS.48 test");
+                const auto notes = es10::ListNotificationResponse::decode(t.ok(h("BF2800")));
+                REQUIRE(notes.notifications.size() == 1);
+                CHECK(notes.notifications[0].seqNumber == 1);
+                CHECK(notes.notifications[0].notificationAddress == "127.0.0.1:8443");
+                const auto pending = es10::RetrieveNotificationsListResponse::decode(
+                    t.ok(es10::RetrieveNotificationsListRequest{1, std::nullopt}.encode()));
+                REQUIRE(pending.notifications.size() == 1);
+                CHECK(pending.notifications[0] == result);  // the BF37 exactly as signed
+                // the same package again: its ICCID is on the eUICC now (at the only 88)
+                const auto p2 = prepare(t, dp);
+                const auto [at2, r2] = load(t, dp.bpp(p2.prep.ok->euiccSigned2.euiccOtpk, *upp, metadataFor(iccid), rsk));
+                CHECK(at2 == 3);
+                checkError(r2, Cmd::StoreMetadata, Why::IccidAlreadyExistsOnEuicc);
+                CHECK(es10::ProfileInfoListResponse::decode(t.ok(h("BF2D00"))).profiles.size() == 1);
             } else {
                 WARN("SAIP installer not ready: the download ends in installFailedDueToPEProcessingError");
                 REQUIRE(pir.data.error);
