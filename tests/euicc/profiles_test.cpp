@@ -7,6 +7,7 @@
 #include "vicc/card_options.hpp"
 #include "vicc/euicc/es10c.hpp"
 #include "vicc/euicc/euicc_card.hpp"
+#include "vicc/euicc/saip/saip.hpp"
 #include "vicc/euicc/signature.hpp"
 #include "vicc/sim/factory.hpp"
 
@@ -387,4 +388,37 @@ TEST_CASE("euicc profiles: the image keeps profiles, states, nicknames, notifica
     bad["euicc"] = 5;
     CHECK_THROWS(restored.loadState(bad));
     CHECK(call(restored, "BF2D00") == call(card, "BF2D00"));
+}
+
+TEST_CASE("euicc profiles: a SAIP-installed profile enabled is the USIM on the basic channel, and its changes persist", "[euicc][profiles][saip]") {
+    EuiccCard card(identity());
+    saip::InstalledProfile installed = saip::install(saip::demoProfile());
+    InstalledProfile p;
+    p.isdpAid = card.store().allocateIsdpAid();
+    p.metadata.iccid = installed.iccid;
+    p.metadata.serviceProviderName = "vpcsc";
+    p.metadata.profileName = installed.profileType;
+    p.usim = std::shared_ptr<vicc::Card>(std::move(installed.usim));
+    card.store().install(std::move(p));
+    card.powerOn();
+    openIsdR(card);
+    const std::string iccid = "980001214365870921F0";  // 8900101234567890120 as EF.ICCID holds it
+    REQUIRE(call(card, "BF3111A00C5A0A" + iccid + "810100") == "BF31038001009000");
+    CHECK(tx(card, "00A4000C022FE2") == "6A82");  // until the reset
+    card.reset();
+    CHECK(tx(card, "00A4000C022FE2") == "9000");
+    CHECK(tx(card, "00B000000A") == iccid + "9000");
+    CHECK(readImsi(card) == "0809101010325476989000");  // 001010123456789
+    // ADM1, then a new IMSI: the USIM's change makes the eUICC image dirty
+    card.consumeDirty();
+    REQUIRE(tx(card, "0020000A083838383838383838") == "9000");
+    REQUIRE(tx(card, "00D6000009080910100000000010") == "9000");  // 001010000000001
+    CHECK(card.consumeDirty());
+
+    EuiccCard restored(identity());
+    restored.loadState(nlohmann::json::parse(card.saveState().dump()));  // the USIM through saip::restore
+    restored.powerOn();
+    CHECK(readImsi(restored) == "0809101000000000109000");
+    openIsdR(restored);
+    CHECK(call(restored, "BF2D045C029F70") == "BF2D08A006E3049F7001019000");
 }
