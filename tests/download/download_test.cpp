@@ -170,6 +170,56 @@ TEST_CASE("download: the store after a download, the notification, ICCID checks 
     }
 }
 
+TEST_CASE("download: every TS.48 package, both curves (direct)", "[download]") {
+    std::size_t seen = 0;
+    for (const char* name : {"TS48V1-A-UNIQUE.der", "TS48V1-B-UNIQUE.der", "TS48V2-SAIP2-1-BERTLV-UNIQUE.der",
+                             "TS48V3-SAIP2-3-NOBERTLV-UNIQUE.der", "TS48V4-SAIP2-1A-NOBERTLV-UNIQUE.der",
+                             "TS48V4-SAIP2-3-BERTLV-UNIQUE.der", "TS48V5-SAIP2-1A-NOBERTLV-UNIQUE.der",
+                             "TS48V5-SAIP2-3-BERTLV-SUCI-UNIQUE.der"}) {
+        const auto upp = ts48(name);
+        if (!upp) continue;
+        ++seen;
+        for (const char* curve : {"nist", "brp"}) {
+            INFO(name << " " << curve);
+            DirectTarget t(curve);
+            const Smdp dp(curve);
+            const auto p = prepare(t, dp);
+            const auto segs = dp.bpp(p.prep.ok->euiccSigned2.euiccOtpk, *upp, metadataFor(uppIccid(*upp)), true);
+            const auto [at, result] = load(t, segs);
+            CHECK(at == segs.size() - 1);
+            const auto pir = pirOf(result);
+            if (saipInstalls(*upp)) {
+                CHECK(pir.data.success);
+                CHECK(t.store.profiles().size() == 1);
+            } else {
+                CHECK(pir.data.error->bppCommandId == 5);
+            }
+        }
+    }
+    if (!seen) WARN("SKIP: no TS.48 UPP");
+}
+
+TEST_CASE("download: StoreMetadata over two 88 segments (a 1024-byte icon)", "[download][bpp]") {
+    for (bool direct : {false, true}) {
+        INFO("direct " << direct);
+        auto t = makeTarget(direct, "brp");
+        const Smdp dp("brp");
+        auto md = metadataFor(kIccid);
+        md.iconType = 1;
+        md.icon = Bytes(1024, 0x89);
+        const auto p = prepare(*t, dp);
+        const auto segs = dp.bpp(p.prep.ok->euiccSigned2.euiccOtpk, syntheticUpp(), md);
+        REQUIRE(segs[3][0] == 0x88);
+        REQUIRE(segs[4][0] == 0x88);
+        const auto [at, result] = load(*t, segs);
+        CHECK(at == segs.size() - 1);  // past StoreMetadata: the installer refuses the synthetic payload
+        const auto pir = pirOf(result);
+        REQUIRE(pir.data.error);
+        CHECK(pir.data.error->bppCommandId == 5);
+        CHECK(pir.data.notificationMetadata.iccid == kIccid);  // the metadata was read from both 88s
+    }
+}
+
 TEST_CASE("download: PrepareDownload refuses with SGP.22 DownloadErrorCode", "[download][prepare]") {
     for (bool direct : {false, true}) {
         INFO("direct " << direct);
