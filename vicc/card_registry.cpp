@@ -17,7 +17,7 @@ std::span<const CardType> cardTypes() {
         {"usim", "UICC with a USIM (TS 31.102) and the SIM view: AUTHENTICATE (MILENAGE)", createUsimCard},
         {"relay", "a real card in another PC/SC reader (--reader), with --mitm hooks", createRelayCard},
         {"cryptoflex", "Schlumberger Cryptoflex 32K e-gate for OpenSC's flex driver", createCryptoflexCard},
-        {"euicc", "SGP.22 eUICC: ISD-R, ES10 GetEID/EuiccInfo/Challenge/AuthenticateServer so far (doc/euicc.md)", createEuiccCard},
+        {"euicc", "SGP.22 consumer eUICC: ISD-R with ES10a/b/c, the enabled profile as USIM (--pki DIR, doc/euicc.md)", createEuiccCard},
     };
     return table;
 }
