@@ -14,6 +14,7 @@
 #include "smdpp/http_server.hpp"
 #include "smdpp/smdp.hpp"
 #include "vicc/euicc/default_pki.hpp"
+#include "vicc/euicc/saip/saip.hpp"
 
 namespace vpcsc::smdpp {
 
@@ -67,7 +68,14 @@ int smdppMain(int argc, char** argv) {
     try {
         if (pki.empty()) pki = euicc::defaultPkiDirectory(curve);
         Credentials cred = Credentials::fromDirectory(pki);
-        Smdp smdp(config, std::move(cred), ProfileDirectory(profiles));
+        ProfileDirectory dir(profiles);
+        // DEMO (when the directory has no DEMO.der): built once, served to every session.
+        try {
+            dir.setDemoSource([demo = euicc::saip::demoProfile()] { return demo; });
+        } catch (const std::exception& e) {
+            LOG_WARNING("vicc-smdpp: no built-in DEMO profile: %s", e.what());
+        }
+        Smdp smdp(config, std::move(cred), std::move(dir));
 
         // SIGINT/SIGTERM are waited for by one thread, which stops the server.
         sigset_t set;

@@ -5,6 +5,7 @@
 #include "common/tlv.hpp"
 #include "smdpp/smdp.hpp"
 #include "vicc/euicc/certs.hpp"
+#include "vicc/euicc/download/results.hpp"
 #include "vicc/euicc/signature.hpp"
 
 namespace vpcsc::smdpp {
@@ -13,10 +14,10 @@ namespace es10 = euicc::es10;
 
 namespace {
 
-std::string eventName(const tlv::Tlv& meta) {
-    const auto ev = meta.find(0x81);  // NotificationEvent BIT STRING
-    if (!ev || ev->value.size() < 2) return "?";
-    const std::uint8_t b = ev->value[1];
+// NotificationEvent (§5.7.9): the BIT STRING's first content byte, one bit per operation.
+std::string eventName(const Bytes& operation) {
+    if (operation.size() < 2) return "?";
+    const std::uint8_t b = operation[1];
     if (b & 0x80) return "install";
     if (b & 0x40) return "enable";
     if (b & 0x20) return "disable";
@@ -24,15 +25,9 @@ std::string eventName(const tlv::Tlv& meta) {
     return "?";
 }
 
-std::string metadataText(const tlv::Tlv& meta) {
-    std::string out;
-    if (auto seq = meta.find(0x80)) {
-        unsigned long n = 0;
-        for (auto b : seq->value) n = (n << 8) | b;
-        out += "seq=" + std::to_string(seq->value.size() <= 4 ? n : 0) + " ";
-    }
-    out += "event=" + eventName(meta);
-    if (auto iccid = meta.find(0x5A)) out += " iccid=" + toHex(iccid->value, 0);
+std::string metadataText(const es10::NotificationMetadata& m) {
+    std::string out = "seq=" + std::to_string(m.seqNumber) + " event=" + eventName(m.operation);
+    if (m.iccid) out += " iccid=" + toHex(*m.iccid, 0);
     return out;
 }
 
@@ -44,20 +39,14 @@ NotificationSummary Smdp::handleNotification(const es9p::HandleNotificationReque
         const tlv::Tlv t = tlv::parseOne(r.pendingNotification);
         if (t.tag == es10::kTagProfileInstallationResult) {
             sum.kind = "install-result";
-            const auto data = t.find(es10::kTagProfileInstallationResultData);
-            const auto sig = t.find(es10::kTagSignature);
-            if (!data || !sig) {
-                sum.detail = "malformed ProfileInstallationResult";
-                return sum;
-            }
-            const auto tid = data->find(0x80);
-            const auto meta = data->find(es10::kTagNotificationMetadata);
-            const auto result = data->find(0xA2);
-            if (meta) sum.detail = metadataText(*meta);
-            if (result) sum.detail += result->find(0xA0) ? " result=success" : " result=error";
-            if (!tid) return sum;
-            sum.transactionId = tid->valueBytes();
-            auto s = m_sessions.take(tid->value);
+            const auto pir = es10::ProfileInstallationResult::decode(r.pendingNotification);
+            sum.detail = metadataText(pir.data.notificationMetadata);
+            if (pir.data.success) sum.detail += " result=success";
+            if (pir.data.error)
+                sum.detail += " result=error bppCommandId=" + std::to_string(pir.data.error->bppCommandId) +
+                              " errorReason=" + std::to_string(pir.data.error->errorReason);
+            sum.transactionId = pir.data.transactionId;
+            auto s = m_sessions.take(pir.data.transactionId);
             if (s && s->stage != Session::Stage::Bound) {
                 m_sessions.put(std::move(*s));  // a download in progress is not this notification's to end
                 s.reset();
@@ -66,19 +55,21 @@ NotificationSummary Smdp::handleNotification(const es9p::HandleNotificationReque
                 sum.detail += " (no download session to verify it with)";
                 return sum;
             }
-            sum.verified = euicc::rspVerify(s->euiccCertificate->publicKey().get(), data->raw, sig->value);
+            sum.verified = euicc::rspVerify(s->euiccCertificate->publicKey().get(), pir.dataRaw, pir.euiccSignPir);
             if (!sum.verified) sum.detail += " (euiccSignPIR does not verify)";
             return sum;
         }
         if (t.tag == 0x30) {
             sum.kind = "other";
+            // OtherSignedNotification ::= SEQUENCE { tbsOtherNotification BF2F, euiccNotificationSignature
+            // 5F37, euiccCertificate, eumCertificate } (§5.7.9).
             const auto parts = tlv::parseAll(t.value);
             if (parts.size() < 4 || parts[0].tag != es10::kTagNotificationMetadata || parts[1].tag != es10::kTagSignature ||
                 parts[2].tag != 0x30 || parts[3].tag != 0x30) {
                 sum.detail = "malformed OtherSignedNotification";
                 return sum;
             }
-            sum.detail = metadataText(parts[0]);
+            sum.detail = metadataText(es10::NotificationMetadata::decode(parts[0].raw));
             try {
                 const auto eum = vicc::crypto::Certificate::fromDer(parts[3].raw);
                 const auto euiccCert = verifyEuiccChain(parts[2].raw, parts[3].raw, euicc::authorityKeyId(eum));
@@ -95,7 +86,7 @@ NotificationSummary Smdp::handleNotification(const es9p::HandleNotificationReque
         sum.kind = "unknown";
         sum.detail = "neither a ProfileInstallationResult nor an OtherSignedNotification";
     } catch (const ParseError& e) {
-        sum.kind = "unknown";
+        if (sum.kind.empty()) sum.kind = "unknown";
         sum.detail = std::string("malformed: ") + e.what();
     }
     return sum;

@@ -1,6 +1,6 @@
 // The vicc-smdpp tests' two ends: the server in-process on an ephemeral loopback port (HTTPS on the
 // build tree's test PKI, profiles from the TS.48 directory), an httplib client that verifies the
-// server against the CI, and a software eUICC signing with the PKI's euicc.key (so that every field
+// server against the CI (matchingId DEMO built in), and a software eUICC signing with the PKI's euicc.key (so that every field
 // can be made wrong on purpose). Certificates for the error paths are re-signed copies.
 #pragma once
 
@@ -29,6 +29,7 @@
 #include "vicc/euicc/es10.hpp"
 #include "vicc/euicc/euicc_card.hpp"
 #include "vicc/euicc/identity.hpp"
+#include "vicc/euicc/saip/saip.hpp"
 #include "vicc/euicc/signature.hpp"
 
 namespace vpcsc::smdpp::test {
@@ -39,7 +40,8 @@ using euicc::test::pkiFile;
 using euicc::test::pkiText;
 namespace es10 = euicc::es10;
 
-inline const std::string kProfile = "TS48V1-A-UNIQUE";  // a TS.48 file name, as its matchingId
+inline const std::string kProfile = "DEMO";  // the built-in demo profile (saip::demoProfile)
+inline const std::string kTs48Profile = "TS48V1-A-UNIQUE";  // a TS.48 file name, as its matchingId
 inline const std::string kAddress = "testsmdpplus1.example.com";  // what the LPA was told
 
 inline std::string pkiDir(const std::string& curve) { return std::string(VPCSC_EUICC_PKI_DIR) + "/" + curve; }
@@ -48,8 +50,10 @@ inline std::string ts48Dir() {
     const char* env = std::getenv("VPCSC_TS48_DIR");
     return env && *env ? env : VPCSC_TS48_DEFAULT_DIR;
 }
-inline bool haveTs48() { return std::filesystem::exists(ts48Dir() + "/" + kProfile + ".der"); }
-inline Bytes ts48(const std::string& matchingId) {
+inline bool haveTs48() { return std::filesystem::exists(ts48Dir() + "/" + kTs48Profile + ".der"); }
+// The UPP a matchingId names: DEMO is built in, others are TS.48 files.
+inline Bytes profileFor(const std::string& matchingId) {
+    if (matchingId == kProfile) return euicc::saip::demoProfile();
     std::ifstream in(ts48Dir() + "/" + matchingId + ".der", std::ios::binary);
     return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
@@ -88,7 +92,9 @@ struct Server {
 
     explicit Server(const std::string& c = "nist", SmdpConfig config = {}, bool tls = true) : curve(c) {
         config.address = kAddress;
-        smdp = std::make_unique<Smdp>(config, Credentials::fromDirectory(pkiDir(c)), ProfileDirectory(ts48Dir()));
+        ProfileDirectory profiles(ts48Dir());
+        profiles.setDemoSource([] { return euicc::saip::demoProfile(); });
+        smdp = std::make_unique<Smdp>(config, Credentials::fromDirectory(pkiDir(c)), std::move(profiles));
         ServerOptions opt;
         opt.port = 0;
         opt.tls = tls;
