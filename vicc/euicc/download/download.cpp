@@ -221,7 +221,9 @@ Bytes Download::prepareDownload(ByteView command) {
 
 // ---- LoadBoundProfilePackage (§5.7.6, §2.5.5) ---------------------------------------------------------
 
-Bytes Download::installationResult(std::optional<Bytes> isdpAid, std::optional<std::pair<int, int>> error) {
+// BF37 for the session's package: success with the ISD-P, or the failure; signed with SK.EUICC and
+// queued as the install notification (§3.1.3 / §5.7.6), sent later to serverAddress.
+Bytes Download::installationResult(const Bytes* isdpAid, const Failure* error) {
     Session& s = *m_session;
     es10::ProfileInstallationResultData d;
     d.transactionId = s.transactionId;
@@ -231,7 +233,8 @@ Bytes Download::installationResult(std::optional<Bytes> isdpAid, std::optional<s
     if (s.metadata) d.notificationMetadata.iccid = s.metadata->iccid;
     d.smdpOid = s.smdpOid;
     if (error) {
-        d.error = es10::ProfileInstallationResultData::Error{error->first, error->second, std::nullopt};
+        d.error = es10::ProfileInstallationResultData::Error{static_cast<int>(error->command), static_cast<int>(error->reason),
+                                                             std::nullopt};
     } else {
         d.success = es10::ProfileInstallationResultData::Success{*isdpAid, kSimaResponseOk};
     }
@@ -257,10 +260,10 @@ Bytes Download::loadBoundProfilePackage(ByteView segment) {
         if (result.empty()) return result;
     } catch (const Failure& f) {
         // Nothing of the package stays: the session ends, the ISD-P is not kept (§5.7.6).
-        result = installationResult(std::nullopt, std::make_pair(static_cast<int>(f.command), static_cast<int>(f.reason)));
+        result = installationResult(nullptr, &f);
     } catch (const std::exception&) {  // anything unforeseen ends the download the same way
-        result = installationResult(std::nullopt, std::make_pair(static_cast<int>(m_session->command),
-                                                                 static_cast<int>(Why::UnknownError)));
+        const Failure f{m_session->command, Why::UnknownError};
+        result = installationResult(nullptr, &f);
     }
     m_session.reset();
     return result;
@@ -287,12 +290,11 @@ Bytes Download::loadSegment(ByteView seg) {
         }
     }
     s.command = cmd;
-    auto failWith = [](Cmd c, Why w) { return Failure{c, w}; };
     Kind kind;
     try {
         kind = s.segmenter.accept(seg);
     } catch (const es10::Es10Error&) {
-        throw failWith(cmd, Why::Scp03tStructureError);
+        throw Failure{cmd, Why::Scp03tStructureError};
     }
     s.last = kind;
     // The TLVs inside a sequence (A0 / A2): each 87, decrypted and concatenated.
@@ -301,9 +303,9 @@ Bytes Download::loadSegment(ByteView seg) {
         try {
             for (const tlv::Tlv& t : tlv::parseAll(tlv::parseOne(whole).value)) append(plain, bsp.unwrapEncrypted(t.raw));
         } catch (const BspError&) {
-            throw failWith(c, Why::Scp03tSecurityError);
+            throw Failure{c, Why::Scp03tSecurityError};
         } catch (const ParseError&) {
-            throw failWith(c, Why::Scp03tStructureError);
+            throw Failure{c, Why::Scp03tStructureError};
         }
         return plain;
     };
@@ -313,27 +315,27 @@ Bytes Download::loadSegment(ByteView seg) {
         std::size_t off = 0;
         tlv::readTag(seg, off);  // BF36, checked by the segmenter
         const std::size_t bppLen = tlv::readLength(seg, off);
-        if (bppLen > kMaxUpp + 64 * 1024) throw failWith(cmd, Why::InsufficientMemoryForProfile);
+        if (bppLen > kMaxUpp + 64 * 1024) throw Failure{cmd, Why::InsufficientMemoryForProfile};
         const ByteView bf23 = seg.subspan(off);
         // remoteOpId and the CRT first: the codec refuses other values without saying which.
         if (const auto op = tlv::find(tlv::parseOne(bf23).value, 0x82); op && (op->value.size() != 1 || op->value[0] != 1))
-            throw failWith(cmd, Why::UnsupportedRemoteOperationType);
+            throw Failure{cmd, Why::UnsupportedRemoteOperationType};
         es10::InitialiseSecureChannel isc;
         try {
             isc = es10::InitialiseSecureChannel::decode(bf23);
         } catch (const ParseError&) {
-            throw failWith(cmd, Why::IncorrectInputValues);
+            throw Failure{cmd, Why::IncorrectInputValues};
         }
-        if (isc.keyType != kKeyTypeAes || isc.keyLength != kKeyLength128) throw failWith(cmd, Why::UnsupportedCrtValues);
-        if (isc.transactionId != s.transactionId) throw failWith(cmd, Why::InvalidTransactionId);
+        if (isc.keyType != kKeyTypeAes || isc.keyLength != kKeyLength128) throw Failure{cmd, Why::UnsupportedCrtValues};
+        if (isc.transactionId != s.transactionId) throw Failure{cmd, Why::InvalidTransactionId};
         if (!rspVerify(s.dppb->publicKey().get(), isc.signedData(s.euiccOtpk), isc.smdpSign))
-            throw failWith(cmd, Why::InvalidSignature);
+            throw Failure{cmd, Why::InvalidSignature};
         // ECKA with otSK.EUICC and otPK.DP, then the KDF (§2.6.4.1).
         Bytes z;
         try {
             z = m_otk->sharedSecret(isc.smdpOtpk);
         } catch (const std::exception&) {
-            throw failWith(cmd, Why::IncorrectInputValues);
+            throw Failure{cmd, Why::IncorrectInputValues};
         }
         s.bsp.emplace(deriveSessionKeys(z, isc.hostId, m_id.eid, isc.keyType, isc.keyLength));
         return {};
@@ -342,9 +344,9 @@ Bytes Download::loadSegment(ByteView seg) {
         const Bytes plain = open87s(seg, *s.bsp, Cmd::ConfigureIsdp);
         try {
             const tlv::Tlv t = tlv::parseOne(plain);
-            if (t.tag != es10::kTagConfigureIsdp) throw failWith(Cmd::ConfigureIsdp, Why::IncorrectInputValues);
+            if (t.tag != es10::kTagConfigureIsdp) throw Failure{Cmd::ConfigureIsdp, Why::IncorrectInputValues};
         } catch (const ParseError&) {
-            throw failWith(Cmd::ConfigureIsdp, Why::IncorrectInputValues);
+            throw Failure{Cmd::ConfigureIsdp, Why::IncorrectInputValues};
         }
         s.isdpAid = m_store.allocateIsdpAid();  // held by the session until the profile installs
         return {};
@@ -353,23 +355,23 @@ Bytes Download::loadSegment(ByteView seg) {
         std::size_t off = 0;
         tlv::readTag(seg, off);
         s.a1Left = tlv::readLength(seg, off);
-        if (s.a1Left == 0) throw failWith(Cmd::StoreMetadata, Why::IncorrectInputValues);
+        if (s.a1Left == 0) throw Failure{Cmd::StoreMetadata, Why::IncorrectInputValues};
         return {};
     }
     case Kind::StoreMetadataSegment: {
         try {
             append(s.metadataBytes, s.bsp->unwrapMacOnly(seg));
         } catch (const BspError&) {
-            throw failWith(Cmd::StoreMetadata, Why::Scp03tSecurityError);
+            throw Failure{Cmd::StoreMetadata, Why::Scp03tSecurityError};
         }
         s.a1Left -= std::min(s.a1Left, seg.size());
         if (s.a1Left) return {};
         try {
             s.metadata = es10::StoreMetadata::decode(s.metadataBytes);
         } catch (const ParseError&) {
-            throw failWith(Cmd::StoreMetadata, Why::IncorrectInputValues);
+            throw Failure{Cmd::StoreMetadata, Why::IncorrectInputValues};
         }
-        if (m_store.findByIccid(s.metadata->iccid)) throw failWith(Cmd::StoreMetadata, Why::IccidAlreadyExistsOnEuicc);
+        if (m_store.findByIccid(s.metadata->iccid)) throw Failure{Cmd::StoreMetadata, Why::IccidAlreadyExistsOnEuicc};
         return {};
     }
     case Kind::ReplaceSessionKeys: {
@@ -378,27 +380,27 @@ Bytes Download::loadSegment(ByteView seg) {
         try {
             k = es10::ReplaceSessionKeys::decode(plain);
         } catch (const ParseError&) {
-            throw failWith(Cmd::ReplaceSessionKeys, Why::IncorrectInputValues);
+            throw Failure{Cmd::ReplaceSessionKeys, Why::IncorrectInputValues};
         }
         s.ppk.emplace(k.ppkEnc, k.ppkCmac, k.initialMcv);
         return {};
     }
     case Kind::ProfileElementsHeader:
-        if (s.segmenter.complete()) throw failWith(Cmd::LoadProfileElements, Why::IncorrectInputValues);  // no 86 at all
+        if (s.segmenter.complete()) throw Failure{Cmd::LoadProfileElements, Why::IncorrectInputValues};  // no 86 at all
         return {};
     case Kind::ProfileElementSegment: {
         Bsp& bsp = s.ppk ? *s.ppk : *s.bsp;
         try {
             append(s.upp, bsp.unwrapEncrypted(seg));
         } catch (const BspError&) {
-            throw failWith(Cmd::LoadProfileElements, Why::Scp03tSecurityError);
+            throw Failure{Cmd::LoadProfileElements, Why::Scp03tSecurityError};
         }
-        if (s.upp.size() > kMaxUpp) throw failWith(Cmd::LoadProfileElements, Why::InsufficientMemoryForProfile);
+        if (s.upp.size() > kMaxUpp) throw Failure{Cmd::LoadProfileElements, Why::InsufficientMemoryForProfile};
         if (!s.segmenter.complete()) return {};
         return finishInstall();
     }
     }
-    throw failWith(cmd, Why::UnknownError);
+    throw Failure{cmd, Why::UnknownError};
 }
 
 // After the last 86: the UPP becomes the profile's USIM (SAIP), the ICCIDs agree, the store keeps it.
@@ -419,7 +421,7 @@ Bytes Download::finishInstall() {
     p.usim = std::shared_ptr<vicc::Card>(std::move(usim.usim));
     m_store.install(std::move(p));
     m_otk.reset();  // the key pair served its package (§5.7.5: not reused after an install)
-    return installationResult(s.isdpAid, std::nullopt);
+    return installationResult(&*s.isdpAid, nullptr);
 }
 
 // ---- CancelSession (§5.7.14) --------------------------------------------------------------------------

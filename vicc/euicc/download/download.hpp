@@ -11,7 +11,6 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <utility>
 
 #include "common/bytes.hpp"
 #include "common/tlv.hpp"
@@ -45,7 +44,7 @@ private:
     struct Session;
     struct Failure;
     Bytes loadSegment(ByteView segment);
-    Bytes installationResult(std::optional<Bytes> isdpAid, std::optional<std::pair<int, int>> error);
+    Bytes installationResult(const Bytes* isdpAid, const Failure* error);
     Bytes finishInstall();
     const EuiccIdentity& m_id;
     ProfileStore& m_store;
