@@ -330,6 +330,16 @@ TEST_CASE("download: AuthenticateServer keeps the SM-DP+ and checks ctxParams1",
         REQUIRE(r.error);
         CHECK(r.error->code == 127);
     }
+    SECTION("a CERT.DPauth without an SM-DP+ OID: invalidOid(5)") {
+        Smdp noOid("nist");
+        noOid.dpauthCert = reissued("nist", noOid.dpauthCert, [](X509* x) {
+            X509_delete_ext(x, X509_get_ext_by_NID(x, NID_subject_alt_name, -1));
+        });
+        const Bytes challenge = es10::decodeEuiccChallengeResponse(t->ok(h("BF2E00")));
+        const auto r = es10::AuthenticateServerResponse::decode(t->ok(noOid.authenticateServer(challenge).encode()));
+        REQUIRE(r.error);
+        CHECK(r.error->code == 5);
+    }
     SECTION("no matchingId (SM-DS / default SM-DP+ use case) is fine") {
         const Bytes challenge = es10::decodeEuiccChallengeResponse(t->ok(h("BF2E00")));
         auto req = dp.authenticateServer(challenge);
