@@ -122,6 +122,22 @@ TEST_CASE("install: every TS.48 profile presents its USIM through APDUs", "[saip
         CHECK((body(r).size() == 16 && body(r)[0] == 0xDC));
         // ADM1 from pinCodes (ref 0A): 3535353535353535.
         CHECK(sw(send(card, "002000 0A 08 3535353535353535")) == "9000");
+        // READ BINARY by the template's SFI of EF.IMSI (07) with ADF.USIM current.
+        CHECK(hx(send(card, "00B0870009")) == std::string(kImsi) + "9000");
+        // genericFileManagement's DF.TELECOM/DF.PHONEBOOK/EF.ADN (4F3A, 28-byte records), record 1:
+        // alpha "Testnr.1" (FF padded to the file's alpha length), then 06 91 94982143F1 (+49 8912 341).
+        CHECK(sw(send(card, "00A40004023F00")) == "9000");
+        CHECK(sw(send(card, "00A4000C027F10")) == "9000");
+        CHECK(sw(send(card, "00A4000C025F3A")) == "9000");
+        CHECK(sw(send(card, "00A4000C024F3A")) == "9000");
+        r = send(card, "00B201041C");
+        CHECK(r.size() == 30);
+        CHECK(hx(r).rfind("546573746E722E31FF", 0) == 0);
+        CHECK(hx(r).find("069194982143F1") != std::string::npos);
+        CHECK(sw(r) == "9000");
+        // ADF.ISIM by its AID from EF.DIR record 2; EF.AD there.
+        CHECK(sw(send(card, "00A4040C0CA0000000871004FF49FF0589")) == "9000");
+        CHECK(sw(send(card, "00A4000C026FAD")) == "9000");
     }
 }
 
