@@ -4,6 +4,7 @@
 // and its notifications; refusals surface the SGP.22 codes of the side that refused.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -38,7 +39,11 @@ struct Rig {
         const std::string pki = std::string(VPCSC_EUICC_PKI_DIR) + "/" + curve;
         card = std::make_unique<euicc::EuiccCard>(euicc::EuiccIdentity::fromPkiDirectory(pki));
         card->powerOn();
-        apdu = std::make_unique<FunctionTransport>([this](ByteView a) { return card->process(a); });
+        apdu = std::make_unique<FunctionTransport>([this](ByteView a) {
+            // The first tag of each ES10 command: block 0 of a STORE DATA chain.
+            if (a.size() > 6 && a[1] == 0xE2 && a[3] == 0) tags.push_back(hx(a.subspan(5, a[5] == 0xBF ? 2 : 1)));
+            return card->process(a);
+        });
         channel = std::make_unique<Es10Channel>(*apdu);
         es10c = std::make_unique<Es10Client>(*channel);
         smdpp::SmdpConfig config;
@@ -69,6 +74,7 @@ struct Rig {
         REQUIRE_FALSE(r.error);
         return r.profiles;
     }
+    std::vector<std::string> tags;
     std::unique_ptr<euicc::EuiccCard> card;
     std::unique_ptr<FunctionTransport> apdu;
     std::unique_ptr<Es10Channel> channel;
@@ -88,6 +94,8 @@ void lifeCycle(Rig& rig, const std::string& matchingId) {
     CHECK(hx(*list[0].iccid) == hx(iccid));
     CHECK(hx(*list[0].isdpAid) == hx(r.result.data.success->isdpAid));
     CHECK(list[0].profileState == std::uint8_t{0});  // installed disabled (SGP.22 §3.1.3)
+    CHECK(rig.es10c->setNickname(iccid, "my test profile") == es10::result::kOk);
+    CHECK(rig.profiles()[0].profileNickname == std::optional<std::string>("my test profile"));
 
     // The install notification: listed with the SM-DP+'s address, delivered (204), removed.
     const std::uint32_t seq = r.result.data.notificationMetadata.seqNumber;
@@ -144,6 +152,33 @@ TEST_CASE("lpa download in-process: every TS.48 package") {
         ++n;
     }
     CHECK(n > 0);
+}
+
+TEST_CASE("lpa download in-process: the ES10 sequence is lpac's (research notes §2.4)") {
+    const std::string mid = someProfile();
+    if (mid.empty()) return;
+    Rig rig("nist", ts48Dir());
+    rig.tags.clear();
+    const DownloadResult r = rig.download(mid);
+    REQUIRE(r.result.data.success);
+    // BF2E, BF20, BF38, BF21, then the BPP: BF36 (+BF23), A0, A1 header, its 88s, A2 (fresh PPKs),
+    // A3 header, its 86s.
+    std::string seq;
+    for (const auto& t : rig.tags) seq += (seq.empty() ? "" : " ") + t;
+    INFO(seq);
+    REQUIRE(rig.tags.size() > 10);
+    CHECK(std::vector<std::string>(rig.tags.begin(), rig.tags.begin() + 7) ==
+          std::vector<std::string>{"BF2E", "BF20", "BF38", "BF21", "BF36", "A0", "A1"});
+    std::size_t i = 7;
+    while (i < rig.tags.size() && rig.tags[i] == "88") ++i;
+    CHECK(i > 7);
+    REQUIRE(i + 2 < rig.tags.size());
+    CHECK(rig.tags[i] == "A2");
+    CHECK(rig.tags[i + 1] == "A3");
+    const std::size_t n86 = rig.tags.size() - (i + 2);
+    CHECK(std::all_of(rig.tags.begin() + static_cast<std::ptrdiff_t>(i + 2), rig.tags.end(),
+                      [](const std::string& t) { return t == "86"; }));
+    CHECK(n86 >= 12);  // a ~12 KB UPP in segments of at most 1020 bytes
 }
 
 TEST_CASE("lpa download in-process: refusals carry the SGP.22 codes and leave the eUICC usable") {

@@ -159,3 +159,79 @@ TEST_CASE("lpa: SM-DP+ addresses are host[:port], used verbatim") {
     for (const char* bad : {"", ":443", "host:", "host:0", "host:65536", "host:12a", "ho st", "host/path", "[::1"})
         CHECK_THROWS_AS(parseAddress(bad), std::invalid_argument);
 }
+
+TEST_CASE("lpa: profile and notification requests are byte for byte lpac's (research notes §2.3)") {
+    Scripted card;
+    card.answers = {"9000", "019000", "9000"};
+    Es10Channel ch(card.transport);
+    Es10Client c(ch);
+    const auto iccid = profileIdFromString("89000123456789012341");
+    auto last = [&] { return card.sent.back(); };
+    card.answers = {"BF2D02A0009000"};
+    CHECK(c.getProfilesInfo().profiles.empty());
+    CHECK(last() == "81E2910003BF2D00");
+    card.answers = {"BF2802A0009000"};
+    CHECK(c.listNotification().notifications.empty());
+    CHECK(last() == "81E2910003BF2800");
+    card.answers = {"BF31038001009000"};
+    CHECK(c.enableProfile(iccid, false) == 0);
+    CHECK(last() == "81E2910014BF3111A00C5A0A98001032547698103214810100");
+    card.answers = {"BF31038001029000"};
+    CHECK(c.enableProfile(profileIdFromString("A0000005591010FFFFFFFF8900001000"), true) == 2);
+    CHECK(last() == "81E291001ABF3117A0124F10A0000005591010FFFFFFFF89000010008101FF");
+    card.answers = {"BF32038001009000"};
+    CHECK(c.disableProfile(iccid, false) == 0);
+    CHECK(last() == "81E2910014BF3211A00C5A0A98001032547698103214810100");
+    card.answers = {"BF33038001009000"};
+    CHECK(c.deleteProfile(iccid) == 0);
+    CHECK(last() == "81E291000FBF330C5A0A98001032547698103214");
+    card.answers = {"BF30038001009000"};
+    CHECK(c.removeNotification(5) == 0);
+    CHECK(last() == "81E2910006BF3003800105");
+    card.answers = {"BF29038001009000"};
+    CHECK(c.setNickname(iccidFromString("89000123456789012341"), "nick") == 0);
+    CHECK(last() == "81E2910015BF29125A0A98001032547698103214" "90046E69636B");
+    card.answers = {"BF3E125A1089049032123451234512345678901235" "9000"};
+    CHECK(hx(c.getEid()) == "89049032123451234512345678901235");
+    CHECK(last() == "81E2910006BF3E035C015A");
+    card.answers = {"BF3C028100" "9000"};
+    CHECK(c.getConfiguredAddresses().rootDsAddress.empty());
+    CHECK(last() == "81E2910003BF3C00");
+}
+
+TEST_CASE("lpa: a download sends lpac's ES10 sequence to the eUICC") {
+    // Every ES10 command's tag, in order, through a recording wrapper around vicc's EuiccCard.
+    const std::string pki = std::string(VPCSC_EUICC_PKI_DIR) + "/nist";
+    euicc::EuiccCard card(euicc::EuiccIdentity::fromPkiDirectory(pki));
+    card.powerOn();
+    std::vector<std::string> tags;
+    bool first = true;
+    FunctionTransport t([&](ByteView apdu) {
+        if (apdu.size() > 7 && apdu[1] == 0xE2 && apdu[3] == 0 && first) {  // block 0 of a STORE DATA chain
+            tags.push_back(hx(apdu.subspan(5, apdu[5] == 0xBF ? 2 : 1)));
+        }
+        first = apdu[1] == 0xE2 ? (apdu[2] & 0x80) != 0 : first;  // the next command starts after P1 91
+        return card.process(apdu);
+    });
+    Es10Channel ch(t);
+    Es10Client c(ch);
+    // An SM-DP+ that refuses initiateAuthentication stops the sequence after BF2E, BF20.
+    struct Refusing : Es9Transport {
+        HttpResult post(const std::string&, const std::string&, const std::string&) override {
+            return {200, R"({"header":{"functionExecutionStatus":{"status":"Failed","statusCodeData":{"subjectCode":"8.8.1","reasonCode":"3.8"}}}})"};
+        }
+    } http;
+    Es9Client es9(http, "127.0.0.1:8443");
+    DownloadRequest req;
+    req.smdpAddress = "127.0.0.1:8443";
+    req.matchingId = "X";
+    try {
+        downloadProfile(c, es9, req);
+        FAIL("no error");
+    } catch (const DownloadError& e) {
+        CHECK(e.step == "es9p_initiate_authentication");
+        CHECK(e.es9->subjectCode == "8.8.1");
+        CHECK_FALSE(e.cancelled);  // no transaction yet: nothing to cancel
+    }
+    CHECK(tags == std::vector<std::string>{"BF2E", "BF20"});
+}
