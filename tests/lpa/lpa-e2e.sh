@@ -29,7 +29,7 @@ pcscd_enter "$@"
 PACKAGES=()
 if [ -d "$TS48" ]; then for f in "$TS48"/*.der; do [ -f "$f" ] && PACKAGES+=("$f"); done; fi
 PER_PACKAGE=18
-tap_plan $((4 + PER_PACKAGE * ${#PACKAGES[@]} + 2 + PER_PACKAGE + 12))
+tap_plan $((4 + PER_PACKAGE * ${#PACKAGES[@]} + 1 + PER_PACKAGE + 2 + PER_PACKAGE + 12))
 [ ${#PACKAGES[@]} -gt 0 ] || diag "no TS.48 packages in $TS48 (VPCSC_TS48_DIR): their points are not run"
 
 # Profiles are served from a temporary directory, never from the source tree.
@@ -49,14 +49,18 @@ start_card() {  # PKI
     reader_wait "$READER" present 8000
 }
 
-# lifecycle MATCHINGID PACKAGE|"" CA PORT [LABEL]: the whole life of one profile (PER_PACKAGE points).
+# lifecycle MATCHINGID PACKAGE|"info:ICCID IMSI ALG K OPC PINS" CA|"" PORT [LABEL]: the whole life of
+# one profile (PER_PACKAGE points). Without a CA, vicc-lpa's default (the default test PKI's CIs).
 lifecycle() {
-    local mid=$1 pkg=$2 ca=$3 port=$4 tag=${5:-$1} out iccid seq info imsi alg k opc pins n line
-    info=$( [ -n "$pkg" ] && /usr/bin/python3 "$HELPER" upp "$pkg")
+    local mid=$1 pkg=$2 port=$4 tag=${5:-$1} out iccid seq info imsi alg k opc pins n line
+    local ca=(); [ -z "$3" ] || ca=(--ca "$3")
+    case $pkg in
+        info:*) info=${pkg#info:} ;;
+        *) info=$(/usr/bin/python3 "$HELPER" upp "$pkg") ;;
+    esac
     read -r iccid imsi alg k opc pins <<<"$info"
-    out=$(lpa --ca "$ca" download -s "127.0.0.1:$port" -m "$mid")
+    out=$(lpa "${ca[@]}" download -s "127.0.0.1:$port" -m "$mid")
     expect_eq "$tag: download succeeds" 0 "$(jqc "$out" .payload.code)"
-    [ -n "$pkg" ] || iccid=$(jqc "$out" -r .payload.data.iccid)
     expect_eq "$tag: the installed ICCID is the package's" "\"$iccid\"" "$(jqc "$out" .payload.data.iccid)"
     seq=$(jqc "$out" .payload.data.seqNumber)
     out=$(lpa profile list)
@@ -72,20 +76,16 @@ lifecycle() {
     expect_eq "$tag: profile list shows it enabled" '"enabled"' \
         "$(jqc "$out" ".payload.data[] | select(.iccid == \"$iccid\") | .profileState")"
     # After a reset the card is the profile's USIM (4 points from the helper).
-    if [ -n "$pkg" ]; then
-        n=0
-        while IFS= read -r line; do
-            case $line in
-                "ok - "*) ok "$tag: ${line#ok - }"; n=$((n + 1)) ;;
-                "not ok - "*) not_ok "$tag: ${line#not ok - }"; n=$((n + 1)) ;;
-                *) diag "$line" ;;
-            esac
-        done < <(timeout -k 2 30 /usr/bin/python3 "$HELPER" usim "$READER" "$imsi" "$alg" "$k" "$opc" "$pins" 2>&1)
-        while [ $n -lt 4 ]; do not_ok "$tag: USIM check did not run"; n=$((n + 1)); done
-    else
-        for _ in 1 2 3 4; do skip "$tag: no package file to check the USIM against"; done
-    fi
-    out=$(lpa --ca "$ca" notification process "$seq" --remove)
+    n=0
+    while IFS= read -r line; do
+        case $line in
+            "ok - "*) ok "$tag: ${line#ok - }"; n=$((n + 1)) ;;
+            "not ok - "*) not_ok "$tag: ${line#not ok - }"; n=$((n + 1)) ;;
+            *) diag "$line" ;;
+        esac
+    done < <(timeout -k 2 30 /usr/bin/python3 "$HELPER" usim "$READER" "$imsi" "$alg" "$k" "$opc" "$pins" 2>&1)
+    while [ $n -lt 4 ]; do not_ok "$tag: USIM check did not run"; n=$((n + 1)); done
+    out=$(lpa "${ca[@]}" notification process "$seq" --remove)
     expect_eq "$tag: the install notification is delivered (handleNotification 204) and removed" \
         "{\"notificationAddress\":\"127.0.0.1:$port\",\"profileManagementOperation\":\"install\",\"removed\":true,\"seqNumber\":$seq}" \
         "$(jqc "$out" '.payload.data[0]')"
@@ -109,7 +109,7 @@ lifecycle() {
         not_ok "$tag: notification list fails"; diag "$out"
     elif [ -n "$rest" ]; then
         # shellcheck disable=SC2086
-        out=$(lpa --ca "$ca" notification process $rest --remove)
+        out=$(lpa "${ca[@]}" notification process $rest --remove)
         expect_eq "$tag: the other notifications ($rest) are delivered and removed" \
             "true" "$(jqc "$out" '[.payload.data[].removed] | all and (length > 0)')"
     else
@@ -129,6 +129,14 @@ EID=$(openssl x509 -in "$NIST/euicc.der" -inform DER -noout -subject -nameopt mu
 expect_eq "chip-info: the EID of the test PKI's eUICC certificate" "\"$EID\"" "$(jqc "$out" .payload.data.eidValue)"
 
 for f in "${PACKAGES[@]}"; do lifecycle "$(basename "$f" .der)" "$f" "$NIST/ci.pem" 8443; done
+
+# DEMO with everything default: vicc-smdpp without options (127.0.0.1:8443, the default test PKI,
+# the built-in DEMO profile), vicc-lpa without --ca. DEMO's values (saip.hpp): ICCID
+# 8900101234567890120, IMSI 001010123456789, Milenage with TS 35.208 test set 1, PIN1 1234.
+card_stop smdpp
+card_start smdpp "$SMDPP"
+check "vicc-smdpp with no options listens on 127.0.0.1:8443" smdpp_wait 8443
+lifecycle DEMO "info:8900101234567890120 001010123456789 milenage 465b5ce8b199b49faa5f0a2ee238a6bc cd63cb71954a9f4e48a5994e37a02baf 01:31323334ffffffff" "" 8443
 
 # brainpoolP256r1: another eUICC and SM-DP+ on the brainpool PKI (DPtls stays P-256).
 card_stop vicc
