@@ -305,7 +305,9 @@ TEST_CASE("euicc profiles: refreshFlag TRUE asks for a REFRESH (eUICC Profile St
     // lpac's enable by AID with refreshFlag TRUE: the result, then 91 0B
     CHECK(tx(card, "81E291001ABF3117A0124F10" + kAid2 + "8101FF") == "6106");
     CHECK(tx(card, "81C0000006") == "BF3103800100910B");
-    CHECK(tx(card, "00A4040C07A0000000871002") == "910B");  // the USIM's answers say so too
+    CHECK(tx(card, "00A4040C07A0000000871002") == "9000");  // announced once only
+    CHECK(tx(card, "0070000001") == "029000");               // (lpac's MANAGE CHANNEL wants exactly 90 00)
+    CHECK(tx(card, "0070800200") == "9000");
     CHECK(tx(card, "8012000005") == "6C0B");
     // FETCH: REFRESH, qualifier 06, UICC -> terminal (ETSI TS 102 223 §6.4.7)
     CHECK(tx(card, "801200000B") == "D0098103010106820281829000");

@@ -83,6 +83,7 @@ void EuiccCard::clearVolatile(void (vicc::Card::*usimPower)()) {
     m_channels[0].open = true;  // the basic channel is always open
     m_download.reset();
     m_proactive.clear();
+    m_announce = false;
     m_awaitingTerminalResponse = false;
     const InstalledProfile* p = m_store.enabled();
     m_presented = p ? p->usim : nullptr;
@@ -142,16 +143,14 @@ Bytes EuiccCard::process(ByteView apdu) {
         if (!forIsdR(c, ch)) {
             ch.isdRSelected = ch.isdRSelected && c.ins != kInsSelect;  // another SELECT leaves the ISD-R
             ch.pending.clear();
-            Bytes r = toProfile(apdu, c);
-            if (!m_proactive.empty() && r.size() >= 2 && r[r.size() - 2] == 0x90 && r.back() == 0x00) {
-                r[r.size() - 2] = 0x91;
-                r.back() = static_cast<std::uint8_t>(m_proactive.size());
-            }
-            return r;
+            return toProfile(apdu, c);
         }
         ResponseApdu r = dispatch(c, ch, *channel);
         // A pending proactive command turns 90 00 into 91 xx (ETSI TS 102 221 §7.4.2.2).
-        if (r.sw == sw::kNoError && !m_proactive.empty()) r.sw = static_cast<std::uint16_t>(0x9100 | m_proactive.size());
+        if (r.sw == sw::kNoError && m_announce && !m_proactive.empty()) {
+            r.sw = static_cast<std::uint16_t>(0x9100 | m_proactive.size());
+            m_announce = false;
+        }
         return r.encode();
     } catch (const SwError& e) {
         return status(e.sw).encode();
@@ -230,6 +229,7 @@ void EuiccCard::requestRefresh() {
     // D0 { 81 command details: number 1, REFRESH (01), qualifier 06 eUICC Profile State Change;
     //      82 device identities: UICC (81) -> terminal (82) }
     m_proactive = fromHex("D009810301010682028182");
+    m_announce = true;
     m_awaitingTerminalResponse = false;
 }
 

@@ -97,7 +97,10 @@ private:
     // REFRESH (eUICC Profile State Change) after Enable/Disable with refreshFlag TRUE (SGP.22
     // §5.7.16-17, ETSI TS 102 223 §6.4.7): announced as 91xx, fetched with FETCH, ended by
     // TERMINAL RESPONSE; the Device then resets the eUICC, which presents the new profile.
+    // 91xx is sent once, on the last answer of the Enable/Disable itself, so that a PC/SC LPA
+    // that never fetches (lpac) still gets 90 00 for its MANAGE CHANNEL afterwards.
     Bytes m_proactive;
+    bool m_announce = false;  // 91 xx not yet sent (once, on the requesting command's last answer)
     bool m_awaitingTerminalResponse = false;
     void requestRefresh();
     ResponseApdu proactive(const CommandApdu& c);
