@@ -1,6 +1,8 @@
 // ES9+ over HTTP(S) with cpp-httplib: see http_server.hpp.
 #include "smdpp/http_server.hpp"
 
+#include <sys/socket.h>
+
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 
@@ -56,6 +58,7 @@ struct Es9Server::Impl {
     ServerOptions options;
     std::unique_ptr<httplib::Server> server;
     bool bound = false;
+    int listenFd = -1;  // seen by the socket-options hook, for the backlog
 
     void serve(const httplib::Request& req, httplib::Response& res) {
         const auto start = std::chrono::steady_clock::now();
@@ -89,7 +92,17 @@ Es9Server::Es9Server(Smdp& smdp, ServerOptions options) : m_impl(new Impl{smdp, 
     d.server->set_payload_max_length(d.options.maxBody);
     d.server->set_read_timeout(d.options.ioTimeout);
     d.server->set_write_timeout(d.options.ioTimeout);
+    // A kept-alive connection holds one worker thread: free it soon for the next LPA.
     d.server->set_keep_alive_max_count(100);
+    d.server->set_keep_alive_timeout(2);
+    d.server->set_tcp_nodelay(true);  // a reply is one small write: no Nagle / delayed-ACK 40 ms stall
+    // SO_REUSEADDR only: cpp-httplib's default also sets SO_REUSEPORT, which would let a second
+    // server of the same user share (and silently split) the port.
+    d.server->set_socket_options([impl = m_impl.get()](int fd) {
+        const int yes = 1;
+        ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+        impl->listenFd = fd;
+    });
     d.server->set_tcp_nodelay(true);  // no Nagle wait for the client's delayed ACK (curl/lpac saw +40 ms per request)
     Impl* impl = m_impl.get();
     // Every method and path goes to handleEs9, which answers 404/405 itself.
@@ -117,6 +130,9 @@ int Es9Server::bind() {
         port = 0;
     }
     if (port <= 0) throw std::runtime_error("cannot listen on " + d.options.host + ":" + std::to_string(d.options.port));
+    // cpp-httplib listens with a backlog of 5: LPAs connecting at once would see SYNs dropped and
+    // retried a second later. listen() again only raises the backlog.
+    if (d.listenFd >= 0) ::listen(d.listenFd, SOMAXCONN);
     d.bound = true;
     return port;
 }

@@ -17,7 +17,7 @@ struct ServerOptions {
     std::string host = "127.0.0.1";
     int port = 8443;           // 0: any free port (bind() says which)
     bool tls = true;
-    std::size_t threads = 8;   // concurrent requests
+    std::size_t threads = 16;  // concurrent connections (a kept-alive one holds a thread)
     std::size_t maxBody = 256 * 1024;  // an ES9+ request is a few KB
     std::chrono::seconds ioTimeout{10};
 };
