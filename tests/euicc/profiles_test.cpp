@@ -363,6 +363,8 @@ TEST_CASE("euicc profiles: the image keeps profiles, states, nicknames, notifica
     const nlohmann::json image = card.saveState();
     CHECK(image["type"] == "euicc");
 
+    EuiccCard direct(identity());
+    direct.loadState(image);  // as built, not through text: numbers may be signed there
     EuiccCard restored(identity());
     restored.loadState(nlohmann::json::parse(image.dump()));
     openIsdR(restored);
@@ -380,6 +382,12 @@ TEST_CASE("euicc profiles: the image keeps profiles, states, nicknames, notifica
     bad = image;
     bad["euicc"]["notifications"][0]["seqNumber"] = -1;
     CHECK_THROWS_WITH(restored.loadState(bad), Catch::Contains("seqNumber"));
+    bad = image;
+    bad["euicc"]["notifications"][0]["event"] = 0x08;
+    CHECK_THROWS_WITH(restored.loadState(bad), Catch::Contains("event"));
+    bad = image;
+    bad["euicc"]["lastSeqNumber"] = 0;
+    CHECK_THROWS_WITH(restored.loadState(bad), Catch::Contains("above lastSeqNumber"));
     bad = image;
     bad["euicc"]["profiles"][1]["enabled"] = true;
     CHECK_THROWS_WITH(restored.loadState(bad), Catch::Contains("more than one profile enabled"));

@@ -78,7 +78,7 @@ nlohmann::json ProfileStore::save() const {
     json notifications = json::array();
     for (const auto& n : m_notifications)
         notifications.push_back({{"seqNumber", n.seqNumber},
-                                 {"event", static_cast<int>(n.event)},
+                                 {"event", static_cast<unsigned>(n.event)},
                                  {"address", n.address},
                                  {"iccid", toHex(n.iccid, 0)},
                                  {"pending", toHex(n.pending, 0)}});
@@ -93,16 +93,18 @@ namespace {
 
 const nlohmann::json& field(const nlohmann::json& o, const char* name, nlohmann::json::value_t type) {
     const auto it = o.find(name);
-    const bool numberOk = type == nlohmann::json::value_t::number_unsigned && it != o.end() && it->is_number_unsigned();
-    if (it == o.end() || (it->type() != type && !numberOk)) throw std::runtime_error(std::string("\"") + name + "\" missing or of the wrong type");
+    if (it == o.end() || it->type() != type) throw std::runtime_error(std::string("\"") + name + "\" missing or of the wrong type");
     return *it;
 }
 std::string text(const nlohmann::json& o, const char* name) { return field(o, name, nlohmann::json::value_t::string).get<std::string>(); }
 Bytes hex(const nlohmann::json& o, const char* name) { return fromHex(text(o, name)); }
+// A non-negative integer (nlohmann keeps a parsed one unsigned, a built one maybe signed).
 std::uint64_t number(const nlohmann::json& o, const char* name, std::uint64_t max) {
-    const auto v = field(o, name, nlohmann::json::value_t::number_unsigned).get<std::uint64_t>();
-    if (v > max) throw std::runtime_error(std::string("\"") + name + "\" out of range");
-    return v;
+    const auto it = o.find(name);
+    if (it == o.end() || !it->is_number_integer()) throw std::runtime_error(std::string("\"") + name + "\" missing or not an integer");
+    if (it->is_number_unsigned() ? it->get<std::uint64_t>() > max : (it->get<std::int64_t>() < 0 || static_cast<std::uint64_t>(it->get<std::int64_t>()) > max))
+        throw std::runtime_error(std::string("\"") + name + "\" out of range");
+    return it->is_number_unsigned() ? it->get<std::uint64_t>() : static_cast<std::uint64_t>(it->get<std::int64_t>());
 }
 
 }  // namespace
