@@ -33,7 +33,8 @@ class Session {
 public:
     Session(Es10Client& es10, Es9Client& es9) : m_es10(es10), m_es9(es9) {}
 
-    // ES10b CancelSession, then ES9+ cancelSession with its signed answer (SGP.22 §3.1.3 / §5.6.5).
+    // ES10b CancelSession, then ES9+ cancelSession with its signed answer (SGP.22 §3.1.3 / §5.6.5);
+    // not to an SM-DP+ that refused a function itself: it has ended the session already (§3.1.3).
     // Errors here are logged only: the original failure is what the user needs.
     void cancel(DownloadError& e, int reason) {
         if (m_tid.empty()) return;
@@ -43,8 +44,8 @@ public:
                 LOG_WARNING("CancelSession: the eUICC answered %s", toHex(bf41, 0).c_str());
                 return;
             }
-            m_es9.cancelSession(es9p::CancelSessionRequest{m_tid, bf41});
             e.cancelled = true;
+            if (!e.es9) m_es9.cancelSession(es9p::CancelSessionRequest{m_tid, bf41});
         } catch (const std::exception& x) {
             LOG_WARNING("cancelling the session: %s", x.what());
         }

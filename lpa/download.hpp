@@ -40,7 +40,9 @@ struct DownloadError : std::runtime_error {
     std::optional<smdpp::es9p::StatusCodeData> es9;  // the SM-DP+'s statusCodeData
     std::optional<std::int64_t> es10Code;             // the eUICC's error code (BF38/BF21 A1)
     std::optional<euicc::es10::ProfileInstallationResult> installResult;  // a BF37 with an error result
-    bool cancelled = false;                           // CancelSession went to both sides
+    // The session was cancelled on the eUICC (ES10b CancelSession), and on the SM-DP+ (ES9+
+    // cancelSession) unless the SM-DP+ itself refused, which ends its session (SGP.22 §3.1.3).
+    bool cancelled = false;
     DownloadError(std::string step, const std::string& what);
 };
 

@@ -26,7 +26,7 @@ namespace vpcsc::lpa {
 namespace {
 
 namespace es10 = euicc::es10;
-using nlohmann::json;
+using json = nlohmann::ordered_json;  // keys in lpac's order
 
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;

@@ -6,7 +6,7 @@
 namespace vpcsc::lpa {
 
 namespace es10 = euicc::es10;
-using nlohmann::json;
+using json = nlohmann::ordered_json;  // keys in lpac's order
 
 json success(json data) {
     return {{"type", "lpa"}, {"payload", {{"code", 0}, {"message", "success"}, {"data", std::move(data)}}}};

@@ -13,8 +13,8 @@
 
 namespace vpcsc::lpa {
 
-nlohmann::json success(nlohmann::json data);
-nlohmann::json failure(const std::string& message, nlohmann::json data);
+nlohmann::ordered_json success(nlohmann::ordered_json data);
+nlohmann::ordered_json failure(const std::string& message, nlohmann::ordered_json data);
 
 // ICCID as printed on the card: BCD with swapped nibbles, the F filler dropped ("8949...").
 std::string iccidToString(ByteView iccid);
@@ -28,9 +28,9 @@ std::string eventName(std::uint8_t bits);  // "install", "enable", "disable", "d
 const char* bppCommandIdName(std::int64_t id);
 const char* errorReasonName(std::int64_t reason);
 
-nlohmann::json toJson(const euicc::es10::ProfileInfo& p);
-nlohmann::json toJson(const euicc::es10::NotificationInfo& n);
-nlohmann::json toJson(const euicc::es10::EuiccInfo2& info);
-nlohmann::json toJson(const euicc::es10::EuiccConfiguredAddresses& a);
+nlohmann::ordered_json toJson(const euicc::es10::ProfileInfo& p);
+nlohmann::ordered_json toJson(const euicc::es10::NotificationInfo& n);
+nlohmann::ordered_json toJson(const euicc::es10::EuiccInfo2& info);
+nlohmann::ordered_json toJson(const euicc::es10::EuiccConfiguredAddresses& a);
 
 }  // namespace vpcsc::lpa

@@ -191,6 +191,8 @@ TEST_CASE("lpa download in-process: refusals carry the SGP.22 codes and leave th
     REQUIRE(e.es9);
     CHECK(e.es9->subjectCode == "8.2.6");
     CHECK(e.es9->reasonCode == "3.8");
+    CHECK(e.cancelled);  // on the eUICC; the SM-DP+ ended its session when it refused
+    CHECK(rig.smdp->sessions().size() == 0);
     CHECK(rig.profiles().empty());
     // The eUICC's session was cancelled: the next download works.
     CHECK(rig.download(mid).result.data.success);
@@ -204,11 +206,13 @@ TEST_CASE("lpa download in-process: a confirmation code is required, checked, an
     const DownloadError none = rig.failedDownload(mid);
     CHECK(none.step == "es10b_prepare_download");  // smdpSigned2 ccRequiredFlag, and we have none
     CHECK(none.cancelled);
+    CHECK(rig.smdp->sessions().size() == 0);  // ES9+ cancelSession reached the SM-DP+
     const DownloadError wrong = rig.failedDownload(mid, "9999");
     CHECK(wrong.step == "es9p_get_bound_profile_package");
     REQUIRE(wrong.es9);
     CHECK(wrong.es9->subjectCode == "8.2.7");
     CHECK(wrong.es9->reasonCode == "3.8");
+    CHECK(wrong.cancelled);
     CHECK(rig.profiles().empty());
     CHECK(rig.download(mid, "1234").result.data.success);
     CHECK(rig.profiles().size() == 1);
