@@ -41,7 +41,13 @@ struct Rig {
         card->powerOn();
         apdu = std::make_unique<FunctionTransport>([this](ByteView a) {
             // The first tag of each ES10 command: block 0 of a STORE DATA chain.
-            if (a.size() > 6 && a[1] == 0xE2 && a[3] == 0) tags.push_back(hx(a.subspan(5, a[5] == 0xBF ? 2 : 1)));
+            if (a.size() > 6 && a[1] == 0xE2) {
+                if (a[3] == 0) {
+                    tags.push_back(hx(a.subspan(5, a[5] == 0xBF ? 2 : 1)));
+                    commands.emplace_back();
+                }
+                append(commands.back(), a.subspan(5));
+            }
             return card->process(a);
         });
         channel = std::make_unique<Es10Channel>(*apdu);
@@ -74,7 +80,8 @@ struct Rig {
         REQUIRE_FALSE(r.error);
         return r.profiles;
     }
-    std::vector<std::string> tags;
+    std::vector<std::string> tags;  // first tag of each ES10 command
+    std::vector<Bytes> commands;    // each ES10 command, reassembled
     std::unique_ptr<euicc::EuiccCard> card;
     std::unique_ptr<FunctionTransport> apdu;
     std::unique_ptr<Es10Channel> channel;
@@ -179,6 +186,14 @@ TEST_CASE("lpa download in-process: the ES10 sequence is lpac's (research notes 
     CHECK(std::all_of(rig.tags.begin() + static_cast<std::ptrdiff_t>(i + 2), rig.tags.end(),
                       [](const std::string& t) { return t == "86"; }));
     CHECK(n86 >= 12);  // a ~12 KB UPP in segments of at most 1020 bytes
+    // ctxParams1 as lpac sends it: {80 matchingId, A1 deviceInfo {80 TAC 35290611, A1 {}}}.
+    const auto as = es10::AuthenticateServerRequest::decode(rig.commands.at(2));
+    Bytes ctx = tlv::Builder()
+                    .add(0x80, ByteView(reinterpret_cast<const std::uint8_t*>(mid.data()), mid.size()))
+                    .add(0xA1, tlv::Builder().add(0x80, {0x35, 0x29, 0x06, 0x11}).add(0xA1, ByteView()))
+                    .wrap(0xA0);
+    CHECK(hx(as.ctxParams1Raw) == hx(ctx));
+    CHECK(as.serverSigned1.serverAddress == "127.0.0.1:8443");
 }
 
 TEST_CASE("lpa download in-process: refusals carry the SGP.22 codes and leave the eUICC usable") {

@@ -194,6 +194,15 @@ TEST_CASE("lpa: profile and notification requests are byte for byte lpac's (rese
     card.answers = {"BF3E125A1089049032123451234512345678901235" "9000"};
     CHECK(hx(c.getEid()) == "89049032123451234512345678901235");
     CHECK(last() == "81E2910006BF3E035C015A");
+    card.answers = {"6A88"};  // (only the request is checked here)
+    CHECK_THROWS(c.getEuiccInfo2());
+    CHECK(last() == "81E2910003BF2200");
+    card.answers = {"6A88"};
+    CHECK_THROWS(c.getEuiccChallenge());
+    CHECK(last() == "81E2910003BF2E00");
+    card.answers = {"6A88"};
+    CHECK_THROWS(c.getEuiccInfo1Raw());
+    CHECK(last() == "81E2910003BF2000");
     card.answers = {"BF3C028100" "9000"};
     CHECK(c.getConfiguredAddresses().rootDsAddress.empty());
     CHECK(last() == "81E2910003BF3C00");
