@@ -122,15 +122,11 @@ json download(Es10Client& c, const Options& o) {
     if (!o.matchingId.empty()) req.matchingId = o.matchingId;
     if (!o.confirmationCode.empty()) req.confirmationCode = o.confirmationCode;
     if (!o.imei.empty()) {
-        // IMEI as TS 23.003 BCD, nibble-swapped, 15 or 16 digits padded with F (SGP.22 DeviceInfo).
-        if (o.imei.size() < 15 || o.imei.size() > 16 || o.imei.find_first_not_of("0123456789") != std::string::npos)
-            throw CommandError("download", "--imei takes 15 or 16 digits");
-        std::string d = o.imei;
-        if (d.size() == 15) d += 'F';
-        Bytes b;
-        for (std::size_t i = 0; i < 16; i += 2)
-            b.push_back(static_cast<std::uint8_t>((d[i + 1] == 'F' ? 0xF : d[i + 1] - '0') << 4 | (d[i] - '0')));
-        req.imei = b;
+        try {
+            req.imei = imeiFromString(o.imei);
+        } catch (const std::invalid_argument& e) {
+            throw CommandError("download", e.what());
+        }
     }
     auto http = https(o);
     Es9Client es9(*http, o.smdp);
@@ -221,7 +217,7 @@ int run(int argc, char** argv) {
     dl->add_option("-s,--smdp", o.smdp, "SM-DP+ address host[:port], sent verbatim as smdpAddress")->required();
     dl->add_option("-m,--matching-id", o.matchingId, "matchingId (activation code token)");
     dl->add_option("-c,--confirmation-code", o.confirmationCode, "confirmation code, when the SM-DP+ requires one");
-    dl->add_option("-i,--imei", o.imei, "IMEI sent in deviceInfo (15 or 16 digits)");
+    dl->add_option("-i,--imei", o.imei, "IMEI sent in deviceInfo (14-16 digits)");
 
     auto* notif = app.add_subcommand("notification", "list, process, remove pending notifications");
     notif->require_subcommand(1);

@@ -43,6 +43,19 @@ Bytes iccidFromString(const std::string& digits) {
     return out;
 }
 
+Bytes imeiFromString(const std::string& digits) {
+    if (digits.size() < 14 || digits.size() > 16 || digits.find_first_not_of("0123456789") != std::string::npos)
+        throw std::invalid_argument("an IMEI has 14 to 16 digits: '" + digits + "'");
+    std::string padded = digits;
+    while (padded.size() < 16) padded += 'F';
+    Bytes out;
+    for (std::size_t i = 0; i < 16; i += 2) {
+        auto nib = [](char c) { return static_cast<std::uint8_t>(c == 'F' ? 0x0F : c - '0'); };
+        out.push_back(static_cast<std::uint8_t>(nib(padded[i + 1]) << 4 | nib(padded[i])));
+    }
+    return out;
+}
+
 es10::ProfileIdentifier profileIdFromString(const std::string& arg) {
     if (arg.size() == 32 && arg.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos)
         return es10::ProfileIdentifier::isdpAid(fromHex(arg));

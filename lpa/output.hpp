@@ -20,6 +20,9 @@ nlohmann::ordered_json failure(const std::string& message, nlohmann::ordered_jso
 std::string iccidToString(ByteView iccid);
 // 18..20 digits (an odd count padded with F) → 10 bytes; throws std::invalid_argument.
 Bytes iccidFromString(const std::string& digits);
+// IMEI (14-16 digits; TS 23.003 §6.2) as deviceInfo carries it: 8 bytes BCD with swapped nibbles,
+// padded with F; throws std::invalid_argument.
+Bytes imeiFromString(const std::string& digits);
 // What lpac accepts for enable/disable/delete: 32 hex digits = ISD-P AID, else an ICCID.
 euicc::es10::ProfileIdentifier profileIdFromString(const std::string& arg);
 

@@ -29,7 +29,7 @@ pcscd_enter "$@"
 PACKAGES=()
 if [ -d "$TS48" ]; then for f in "$TS48"/*.der; do [ -f "$f" ] && PACKAGES+=("$f"); done; fi
 PER_PACKAGE=18
-tap_plan $((4 + PER_PACKAGE * ${#PACKAGES[@]} + 1 + PER_PACKAGE + 2 + PER_PACKAGE + 12))
+tap_plan $((6 + PER_PACKAGE * ${#PACKAGES[@]} + 1 + PER_PACKAGE + 2 + PER_PACKAGE + 12))
 [ ${#PACKAGES[@]} -gt 0 ] || diag "no TS.48 packages in $TS48 (VPCSC_TS48_DIR): their points are not run"
 
 # Profiles are served from a temporary directory, never from the source tree.
@@ -127,6 +127,10 @@ check "vicc-smdpp listens on 127.0.0.1:8443" smdpp_wait 8443
 out=$(lpa chip-info)
 EID=$(openssl x509 -in "$NIST/euicc.der" -inform DER -noout -subject -nameopt multiline | sed -n 's/^ *serialNumber *= *//p')
 expect_eq "chip-info: the EID of the test PKI's eUICC certificate" "\"$EID\"" "$(jqc "$out" .payload.data.eidValue)"
+out=$(timeout -k 2 60 "$LPA" -r 0 --mss 6 chip-info 2>>"$PCSCD_WORK/lpa.log")
+expect_eq "chip-info by reader index, in 6-byte STORE DATA blocks" "\"$EID\"" "$(jqc "$out" .payload.data.eidValue)"
+out=$(timeout -k 2 60 "$LPA" -r "no such reader" chip-info 2>>"$PCSCD_WORK/lpa.log"); rc=$?
+expect_eq "an unknown reader: exit 1 at connect" '[1,"connect"]' "[$rc,$(jqc "$out" .payload.message)]"
 
 for f in "${PACKAGES[@]}"; do lifecycle "$(basename "$f" .der)" "$f" "$NIST/ci.pem" 8443; done
 

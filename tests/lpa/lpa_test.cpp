@@ -140,6 +140,11 @@ TEST_CASE("lpa: ICCID and ISD-P AID arguments as lpac takes them") {
     CHECK(aid.kind == euicc::es10::ProfileIdentifier::Kind::IsdpAid);
     CHECK(hx(aid.encode()) == "4F10A0000005591010FFFFFFFF8900001000");
     CHECK(hx(profileIdFromString("89000123456789012341").encode()) == "5A0A98001032547698103214");
+    // IMEI 35-290611-123456-7 (TAC 35290611) in deviceInfo: BCD, swapped nibbles, F filler.
+    CHECK(hx(imeiFromString("352906111234567")) == "53926011214365F7");
+    CHECK(hx(imeiFromString("3529061112345678")) == "5392601121436587");
+    CHECK_THROWS_AS(imeiFromString("35290611123456789"), std::invalid_argument);
+    CHECK_THROWS_AS(imeiFromString("3529061112345a7"), std::invalid_argument);
     CHECK(eventName(0x80) == "install");
     CHECK(eventName(0x30) == "disable,delete");
 }
