@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "tests/saip/pieces.hpp"
+#include "vicc/sim/milenage.hpp"
 
 using namespace vpcsc;
 using namespace vpcsc::euicc::saip;
@@ -75,4 +76,38 @@ TEST_CASE("installer refusals: reason codes and no partial card", "[saip]") {
                                                                                      .add(0x80, {0xFF, 0xFF, 0xFF, 0xFF})))))
                      .take();
     CHECK(reason(join({pes[0], pes[1], huge})) == 12);
+}
+
+TEST_CASE("AUTHENTICATE in an ADF.USIM whose AID has another PIX (TS 101 220 Annex E)", "[saip]") {
+    Bytes upp = demoProfile();
+    const Bytes aid = fromHex("840CA0000000871002FF49FF0589");
+    const auto at = std::search(upp.begin(), upp.end(), aid.begin(), aid.end());
+    REQUIRE(at != upp.end());
+    const Bytes other = fromHex("840CA0000000871002FF33FF0189");
+    std::copy(other.begin(), other.end(), at);
+    InstalledProfile p = install(upp);
+    vicc::Card& card = *p.usim;
+    card.powerOn();
+    CHECK(run(card, "00A4040C0CA0000000871002FF33FF0189") == "9000");
+    CHECK(run(card, "0020000108 31323334FFFFFFFF") == "9000");
+    // TS 35.208 test set 1 (RES A54211D5E3BA50BF), AUTN built with SQN 000000000021, AMF B9B9.
+    const vicc::sim::Milenage m(fromHex("465B5CE8B199B49FAA5F0A2EE238A6BC"), fromHex("CD63CB71954A9F4E48A5994E37A02BAF"));
+    const Bytes rand = fromHex("23553CBE9637A89D218AE64DAE47BF35"), sqn = fromHex("000000000021"), amf = fromHex("B9B9");
+    Bytes autn;
+    const auto o = m.f2345(rand);
+    for (int i = 0; i < 6; ++i) autn.push_back(sqn[i] ^ o.ak[i]);
+    append(autn, amf);
+    append(autn, m.f1(rand, sqn, amf));
+    const std::string r = run(card, "0088008122 10" + toHex(rand, 0) + "10" + toHex(autn, 0));
+    CHECK(r == "6135");
+    CHECK(run(card, "00C0000035").substr(0, 20) == "DB08A54211D5E3BA50BF");
+    // An ADF that is not a USIM (ISIM application code 1004) is refused AUTHENTICATE in 3G context.
+    Bytes isimUpp = demoProfile();
+    const Bytes isim = fromHex("840CA0000000871004FF49FF0589");
+    std::copy(isim.begin(), isim.end(), std::search(isimUpp.begin(), isimUpp.end(), aid.begin(), aid.end()));
+    InstalledProfile q = install(isimUpp);
+    q.usim->powerOn();
+    CHECK(run(*q.usim, "00A4040C0CA0000000871004FF49FF0589") == "9000");
+    CHECK(run(*q.usim, "0020000108 31323334FFFFFFFF") == "9000");
+    CHECK(run(*q.usim, "0088008122 10" + toHex(rand, 0) + "10" + toHex(autn, 0)) == "6985");
 }

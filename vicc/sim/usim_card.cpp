@@ -1,5 +1,7 @@
 #include "vicc/sim/usim_card.hpp"
 
+#include <algorithm>
+
 #include "vicc/crypto/random.hpp"
 #include "vicc/sim/default_fs.hpp"
 
@@ -172,7 +174,9 @@ Response UsimCard::unblockPin(const CommandApdu& c, LogicalChannel& ch) {
 Response UsimCard::authenticate(const CommandApdu& c, LogicalChannel& ch) {
     if (c.p1 != 0x00 || (c.p2 != 0x80 && c.p2 != 0x81)) throw SwError(sw::kIncorrectP1P2);
     const File* app = currentApplication(ch);
-    if (!app || app->dfName != kUsimAid) throw SwError(sw::kConditionsOfUseNotSatisfied);
+    // TS 101 220 Annex E: a USIM is RID A000000087 with application code 1002, whatever its PIX rest
+    if (!app || app->dfName.size() < 7 || !std::equal(kUsimAid.begin(), kUsimAid.begin() + 7, app->dfName.begin()))
+        throw SwError(sw::kConditionsOfUseNotSatisfied);
     if (!security(ch).satisfied(SecurityCondition{static_cast<std::uint8_t>(0x10 | kChv1)}))
         throw SwError(sw::kSecurityStatusNotSatisfied);
     const Bytes& d = c.data;
