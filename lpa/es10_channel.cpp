@@ -1,5 +1,6 @@
 #include "lpa/es10_channel.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "common/log.hpp"
