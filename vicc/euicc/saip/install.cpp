@@ -64,7 +64,7 @@ private:
     void pukCodes(const Pe& pe);
     void akaParameter(const Pe& pe);
 
-    void applyFcp(FileSpec& s, ByteView fcp, bool fromTemplate);
+    void applyFcp(FileSpec& s, ByteView fcp);
     File* create(File& parent, const FileSpec& s);
     void fill(File& f, std::size_t& pos, ByteView content);
     void skip(File& f, std::size_t& pos, std::size_t n);
@@ -93,7 +93,7 @@ private:
 
 // ---- Fcp (SAIP Fcp = TS 102 222 FCP objects) ------------------------------------------------
 
-void Installer::applyFcp(FileSpec& s, ByteView fcp, bool gfm) {
+void Installer::applyFcp(FileSpec& s, ByteView fcp) {
     for (const auto& o : tlv::parseAll(fcp)) {
         switch (o.tag) {
         case 0x82: {  // file descriptor: FDB, data coding [, record length (2), number of records]
@@ -147,7 +147,6 @@ void Installer::applyFcp(FileSpec& s, ByteView fcp, bool gfm) {
         default: break;                   // C6 pinStatusTemplateDO and others: the card builds its own
         }
     }
-    (void)gfm;
 }
 
 File* Installer::create(File& parent, const FileSpec& s) {
@@ -276,7 +275,7 @@ void Installer::fileSystemPe(const Pe& pe) {
         const auto items = tlv::parseAll(m.value);
         for (const auto& it : items) {
             if (it.tag == 0x80) doNotCreate = true;
-            if (it.tag == 0xA1) applyFcp(s, it.value, false);
+            if (it.tag == 0xA1) applyFcp(s, it.value);
         }
         if (doNotCreate || s.link) continue;  // link files are not modelled (doc/saip.md)
         if (s.type == 'L' || s.type == 'C') {
@@ -347,7 +346,7 @@ void Installer::genericFileManagement(const Pe& pe) {
             case 0x80: dir = resolvePath(it.value); file = nullptr; break;
             case 0x62: {
                 FileSpec s;
-                applyFcp(s, it.value, true);
+                applyFcp(s, it.value);
                 if (s.link) { file = nullptr; break; }  // link files are not modelled
                 if (!s.sfiGiven && s.type != 'D' && s.type != 'A') {
                     const std::uint8_t sfi = s.fid & 0x1F;  // TS 102 222: b5-b1 of the FID
