@@ -54,12 +54,25 @@ pcscd_enter() {
     mkdir -p /run/pcscd && mount -t tmpfs -o mode=0755 vpcsc-pcscd /run/pcscd ||
         pcscd__bail "cannot mount a tmpfs on /run/pcscd"
     ip link set lo up || pcscd__bail "cannot bring lo up"
+    pcscd__sanitizer_logs
     pcscd__private_dropdir
     # Watchdog: flag the timeout to this shell (its USR1 trap runs once the current command
     # returns), then end every other process so that the command does return (-1 spares init).
     ( trap - TERM INT HUP USR1 EXIT; sleep "$PCSCD_TEST_TIMEOUT"; kill -USR1 $$; kill -TERM -1 ) \
         </dev/null >/dev/null 2>&1 &
     disown $!
+}
+
+# Sanitized builds (doc/ci.md): every instrumented process of this test (pcscd with our driver,
+# vicc, the tools) writes its reports to $PCSCD_WORK/sanitizer.PID, which pcscd__exit turns into a
+# failure, so that a report from a process that is only ever killed, or whose exit status no test
+# reads, still fails the test.
+pcscd__sanitizer_logs() {
+    case "${VPCSC_SANITIZER:-no}" in no|"") return 0 ;; esac
+    local v
+    for v in ASAN_OPTIONS UBSAN_OPTIONS TSAN_OPTIONS; do
+        export "$v=${!v:+${!v}:}log_path=$PCSCD_WORK/sanitizer"
+    done
 }
 
 # pcscd scans its driver directory for USB bundles; show it only Debian's vpcd driver.
@@ -89,7 +102,11 @@ pcscd_start() {
     local want=${1:-$(( 2 * $(find "$PCSCD_WORK/reader.conf.d" -type f | wc -l) ))}
     local flags=(-f -c "$PCSCD_WORK/reader.conf.d")
     [ "$PCSCD_DEBUG" = 1 ] && flags+=(-d -a)
-    "$PCSCD" "${flags[@]}" </dev/null >"$PCSCD_WORK/pcscd.log" 2>&1 &
+    # pcscd is not instrumented: an ASan build's driver needs the runtime loaded first.
+    local preload=${LD_PRELOAD:-}
+    [ "${VPCSC_SANITIZER:-no}" != address ] || [ -z "${SANITIZER_RUNTIME:-}" ] ||
+        preload="$SANITIZER_RUNTIME${preload:+ $preload}"
+    LD_PRELOAD=$preload "$PCSCD" "${flags[@]}" </dev/null >"$PCSCD_WORK/pcscd.log" 2>&1 &
     echo $! >"$PCSCD_WORK/pcscd.pid"
     local i
     for i in $(seq 100); do
@@ -163,9 +180,14 @@ pcscd__exit() {
     if pcscd_alive; then
         p=$(pcscd__pid)
         kill -TERM "$p" 2>/dev/null
-        for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+        for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done  # leak check
         kill -KILL "$p" 2>/dev/null
     fi
+    for f in "$PCSCD_WORK"/sanitizer.*; do
+        [ -s "$f" ] || continue
+        echo "Bail out! sanitizer report in $f"; sed 's/^/#   /' "$f"
+        rc=1; TAP_FAILED=$((${TAP_FAILED:-0} + 1))
+    done
     kill -KILL -1 2>/dev/null    # the watchdog and any stragglers in this pid namespace
     if [ "$rc" -eq 0 ] && [ "${TAP_FAILED:-0}" -eq 0 ] && [ -n "${PCSCD_WORK:-}" ]; then rm -rf "$PCSCD_WORK"; fi
     exit "$rc"
