@@ -21,6 +21,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 #include <sstream>
 #include <string>
@@ -93,6 +95,22 @@ struct ServerProcess {
     }
 };
 
+// CPU seconds (user + system) the process has used so far (/proc/PID/stat fields 14, 15).
+double cpuSeconds(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos) return 0;
+    std::istringstream fields(stat.substr(close + 2));
+    std::string f;
+    unsigned long long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && fields >> f; ++i) {
+        if (i == 14) utime = std::stoull(f);
+        if (i == 15) stime = std::stoull(f);
+    }
+    return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
 // One software eUICC: what an LPA + eUICC send in the first two ES9+ calls.
 struct Client {
     const euicc::EuiccIdentity& id;
@@ -133,7 +151,9 @@ struct Point {
     bool reconnect = false;
     std::size_t pairs = 0, failures = 0;
     double seconds = 0, p50 = 0, p99 = 0;  // pair latency, ms
+    double serverCpu = 0;                  // the server's CPU seconds during the point
     double requestsPerSecond() const { return 2.0 * static_cast<double>(pairs) / seconds; }
+    double cpuMsPerPair() const { return pairs ? 1000.0 * serverCpu / static_cast<double>(pairs) : 0; }
 };
 
 double percentile(std::vector<double>& v, double p) {
@@ -142,8 +162,11 @@ double percentile(std::vector<double>& v, double p) {
     return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
 }
 
-Point measure(const std::string& curve, int port, const euicc::EuiccIdentity& id, int sessions, double seconds, bool reconnect) {
+Point measure(const std::string& curve, const ServerProcess& server, const euicc::EuiccIdentity& id, int sessions, double seconds,
+              bool reconnect) {
     Point p{curve, sessions, reconnect};
+    const int port = server.port;
+    const double cpu0 = cpuSeconds(server.pid);
     std::mutex m;
     std::vector<double> latencies;
     std::atomic<std::size_t> failures{0};
@@ -181,6 +204,7 @@ Point measure(const std::string& curve, int port, const euicc::EuiccIdentity& id
     }
     for (auto& t : threads) t.join();
     p.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    p.serverCpu = cpuSeconds(server.pid) - cpu0;
     p.pairs = latencies.size();
     p.failures = failures;
     p.p50 = percentile(latencies, 0.50);
@@ -218,16 +242,17 @@ int main(int argc, char** argv) {
         for (std::string curve; std::getline(in, curve, ',');) {
             const auto id = euicc::EuiccIdentity::fromPkiDirectory(pkiRoot + "/" + curve);
             ServerProcess proc(server, pkiRoot + "/" + curve);
-            measure(curve, proc.port, id, 1, std::min(seconds, 0.5), false);  // warm-up
+            measure(curve, proc, id, 1, std::min(seconds, 0.5), false);  // warm-up
             auto report = [&](const Point& p) {
-                std::printf("smdpp %-4s sessions=%-3d %-10s pairs=%-6zu failures=%zu  %7.1f requests/s  pair p50 %6.2f ms  p99 %6.2f ms\n",
+                std::printf("smdpp %-4s sessions=%-3d %-10s pairs=%-6zu failures=%zu  %7.1f requests/s  pair p50 %6.2f ms  p99 %6.2f ms"
+                            "  server CPU %.2f ms/pair\n",
                             p.curve.c_str(), p.sessions, p.reconnect ? "new-conn" : "keep-alive", p.pairs, p.failures,
-                            p.requestsPerSecond(), p.p50, p.p99);
+                            p.requestsPerSecond(), p.p50, p.p99, p.cpuMsPerPair());
                 std::fflush(stdout);
                 points.push_back(p);
             };
-            for (int n : parseList(sessionList)) report(measure(curve, proc.port, id, n, seconds, false));
-            report(measure(curve, proc.port, id, parseList(sessionList).back(), seconds, true));
+            for (int n : parseList(sessionList)) report(measure(curve, proc, id, n, seconds, false));
+            report(measure(curve, proc, id, parseList(sessionList).back(), seconds, true));
         }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "smdpp-bench: %s\n", e.what());
@@ -235,10 +260,11 @@ int main(int argc, char** argv) {
     }
     std::printf("\nvicc-smdpp, initiateAuthentication + authenticateClient pairs (DEMO), %u cores shared with the clients\n",
                 std::thread::hardware_concurrency());
-    std::printf("%-6s %-9s %-11s %12s %12s %12s\n", "curve", "sessions", "connection", "requests/s", "p50 ms", "p99 ms");
+    std::printf("(p50/p99: latency of one pair; CPU: the server's user+system time per pair)\n");
+    std::printf("%-6s %-9s %-11s %12s %10s %10s %12s\n", "curve", "sessions", "connection", "requests/s", "p50 ms", "p99 ms", "CPU ms/pair");
     for (const Point& p : points)
-        std::printf("%-6s %-9d %-11s %12.1f %12.2f %12.2f\n", p.curve.c_str(), p.sessions, p.reconnect ? "new" : "keep-alive",
-                    p.requestsPerSecond(), p.p50, p.p99);
+        std::printf("%-6s %-9d %-11s %12.1f %10.2f %10.2f %12.2f\n", p.curve.c_str(), p.sessions, p.reconnect ? "new" : "keep-alive",
+                    p.requestsPerSecond(), p.p50, p.p99, p.cpuMsPerPair());
     const bool anyFailure = std::any_of(points.begin(), points.end(), [](const Point& p) { return p.failures > 0 || p.pairs == 0; });
     return anyFailure ? 1 : 0;
 }
