@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <thread>
 
 #include "common/log.hpp"
@@ -34,7 +35,7 @@ int smdppMain(int argc, char** argv) {
     CLI::App app{"vicc-smdpp: an SGP.22 SM-DP+ (ES9+ over HTTPS) serving test profiles"};
     ServerOptions server;
     SmdpConfig config;
-    std::string address, pki, profiles, cc;
+    std::string address, pki, profiles, cc, ccFile;
     std::string curve = "nist";
     int verbosity = 0;
     unsigned ttlSeconds = 600;
@@ -48,9 +49,10 @@ int smdppMain(int argc, char** argv) {
                                  "default: the shared test PKI of --curve, doc/smdpp.md)");
     app.add_option("--curve", curve, "curve of the default PKI's DPauth/DPpb")->check(CLI::IsMember({"nist", "brp"}))->capture_default_str();
     app.add_option("-d,--profiles", profiles, "directory of UPPs named <matchingId>.der (DEMO is built in)");
-    app.add_option("--confirmation-code", cc, "require this Confirmation Code for every download");
+    auto* ccOpt = app.add_option("--confirmation-code", cc, "require this Confirmation Code for every download (visible in ps)");
+    app.add_option("--confirmation-code-file", ccFile, "the same, read from the first line of FILE")->excludes(ccOpt);
     app.add_option("--session-ttl", ttlSeconds, "seconds an RSP session lives")->capture_default_str()->check(CLI::Range(1u, 86400u));
-    app.add_option("--threads", server.threads, "concurrent requests")->capture_default_str()->check(CLI::Range(1, 256));
+    app.add_option("--threads", server.threads, "worker threads = concurrent connections")->capture_default_str()->check(CLI::Range(1, 256));
     app.add_option("--host-id", config.hostId, "hostId of InitialiseSecureChannel (1-16 bytes)")->capture_default_str();
     app.add_flag("--no-ppk", noPpk, "no ReplaceSessionKeys: protect the profile with the session keys");
     app.add_flag("-v,--verbose", verbosity, "more log output (repeat)");
@@ -64,6 +66,13 @@ int smdppMain(int argc, char** argv) {
     config.address = address.empty() ? server.host + ":" + std::to_string(server.port) : address;
     config.sessionTtl = std::chrono::seconds(ttlSeconds);
     config.replaceSessionKeys = !noPpk;
+    if (!ccFile.empty()) {
+        std::ifstream in(ccFile);
+        if (!in || !std::getline(in, cc) || cc.empty()) {
+            std::fprintf(stderr, "vicc-smdpp: cannot read a confirmation code from %s\n", ccFile.c_str());
+            return kExitFailure;
+        }
+    }
     if (!cc.empty()) config.confirmationCode = cc;
     try {
         if (pki.empty()) pki = euicc::defaultPkiDirectory(curve);

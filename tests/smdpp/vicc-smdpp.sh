@@ -11,7 +11,7 @@ command -v xxd >/dev/null || tap_skip_all "no xxd"
 [ -f "$PKI/ci.pem" ] || tap_skip_all "no test PKI in $PKI (make vicc/euicc/pki/stamp)"
 work=$(mktemp -d); pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
-tap_plan 16
+tap_plan 17
 
 check "--help" "$SMDPP" --help
 "$SMDPP" --curve p384 >/dev/null 2>&1; expect_eq "an unknown curve is a usage error (2)" 2 $?
@@ -60,9 +60,11 @@ expect_eq "no key material in the log" 0 "$(grep -c 'PRIVATE' "$work/log")"
 kill -TERM "$pid"; wait "$pid"; rc=$?; pid=
 expect_eq "SIGTERM stops it cleanly (0)" 0 $rc
 
-if start --http; then ok "--http starts"; else not_ok "--http starts"; fi
+echo 1234 >"$work/cc"
+if start --http --confirmation-code-file "$work/cc"; then ok "--http starts"; else not_ok "--http starts"; fi
 code=$(post "http://127.0.0.1:$port/gsma/rsp2/es9plus/handleNotification" '{"pendingNotification":"MAA="}')
 expect_eq "--http: handleNotification over plain HTTP is 204" 204 "$code"
 expect_match "the log says plain HTTP" 'plain HTTP on 127\.0\.0\.1' "$(cat "$work/log")"
+expect_match "a confirmation code from a file (not the command line) is required" 'confirmation code required' "$(cat "$work/log")"
 kill -TERM "$pid"; wait "$pid"; pid=
 tap_done
