@@ -4,12 +4,14 @@
 #include <catch2/catch.hpp>
 
 #include <deque>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "lpa/download.hpp"
 #include "lpa/es10_channel.hpp"
 #include "lpa/es10_client.hpp"
+#include "lpa/es9_client.hpp"
 #include "lpa/es9_transport.hpp"
 #include "lpa/output.hpp"
 #include "lpa/transport.hpp"
@@ -248,4 +250,62 @@ TEST_CASE("lpa: a download sends lpac's ES10 sequence to the eUICC") {
         CHECK_FALSE(e.cancelled);  // no transaction yet: nothing to cancel
     }
     CHECK(tags == std::vector<std::string>{"BF2E", "BF20"});
+}
+
+TEST_CASE("lpa: garbage from the card or the SM-DP+ is an error, never a crash or a hang") {
+    std::mt19937 rng(0x1A7A);
+    auto randomBytes = [&](std::size_t max) {
+        Bytes b(rng() % (max + 1));
+        for (auto& x : b) x = static_cast<std::uint8_t>(rng());
+        return b;
+    };
+    // Card answers: random data with 9000, 61xx or anything; sometimes a valid-looking TLV head.
+    int errors = 0;
+    for (int i = 0; i < 3000; ++i) {
+        FunctionTransport t([&](ByteView apdu) {
+            if (apdu.size() >= 2 && apdu[1] == 0x70 && apdu[2] == 0) return h("019000");  // open
+            Bytes r = randomBytes(rng() % 4 == 0 ? 300 : 40);
+            if (rng() % 3 == 0 && !r.empty()) r[0] = 0xBF;
+            const std::uint16_t sws[] = {0x9000, 0x9000, 0x6100, 0x6110, 0x6A88, static_cast<std::uint16_t>(rng())};
+            appendBe16(r, sws[rng() % 6]);
+            return r;
+        });
+        try {
+            Es10Channel ch(t);
+            Es10Client c(ch);
+            switch (i % 8) {
+                case 0: c.getEid(); break;
+                case 1: c.getEuiccInfo2(); break;
+                case 2: c.getProfilesInfo(); break;
+                case 3: c.listNotification(); break;
+                case 4: c.retrieveNotification(1); break;
+                case 5: c.enableProfile(profileIdFromString("89000123456789012341"), false); break;
+                case 6: c.getConfiguredAddresses(); break;
+                default: c.loadBoundProfilePackage(randomBytes(200)); break;
+            }
+        } catch (const TransportError&) {
+            ++errors;
+        } catch (const Es10TransportError&) {
+            ++errors;
+        } catch (const ParseError&) {
+            ++errors;
+        }
+    }
+    CHECK(errors > 2500);  // almost all garbage is refused (the rest decoded by chance)
+
+    // SM-DP+ answers: random bodies and statuses, JSON of the wrong shapes.
+    const std::vector<std::string> bodies = {
+        "", "{", "[]", "null", R"({"header":{}})", R"({"header":{"functionExecutionStatus":{"status":"Failed"}}})",
+        R"({"header":{"functionExecutionStatus":{"status":"Executed-Success"}},"transactionId":"zz"})",
+        R"({"header":{"functionExecutionStatus":{"status":"Executed-Success"}},"transactionId":"01","serverSigned1":"%%%"})",
+        std::string(5000, '{')};
+    for (std::size_t i = 0; i < bodies.size() * 3; ++i) {
+        struct Fixed : Es9Transport {
+            HttpResult r;
+            HttpResult post(const std::string&, const std::string&, const std::string&) override { return r; }
+        } http;
+        http.r = {i % 3 == 0 ? 200 : i % 3 == 1 ? 500 : 204, bodies[i % bodies.size()]};
+        Es9Client es9(http, "127.0.0.1:8443");
+        CHECK_THROWS(es9.initiateAuthentication({Bytes(16), h("BF2000"), "127.0.0.1:8443"}));
+    }
 }
