@@ -1,0 +1,63 @@
+#!/bin/bash
+# Load: one ifd-vpcd entry with 16 slots (;slots=16), 16 vicc cards each with its own card image
+# (EF 6001 = 240 bytes only that card holds), 16 pyscard clients, one per slot, each in its own
+# process at full speed: SELECT + READ BINARY at pseudo-random offsets/lengths, every answer
+# compared with that card's content. No mismatch (misrouted, stale or corrupted answer), no error
+# (lost APDU), and each card's own --trace counts exactly the READ BINARYs its client sent (nothing
+# lost or duplicated between client and card). RSS of pcscd and of the cards sampled from /proc.
+# SOAK_SECONDS (default 20) sets the load duration; doc/reliability.md has long-run figures.
+: "${SOAK_SECONDS:=20}"
+export SOAK_SECONDS
+export PCSCD_TEST_TIMEOUT=$((SOAK_SECONDS + 90))
+. "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/pcscd.sh"
+. "$top_srcdir/tests/soak/soak-lib.sh"
+[ -f "$VPCD_DRIVER" ] || tap_skip_all "ifd-vpcd not built ($VPCD_DRIVER)"
+[ -x "$VICC" ] || tap_skip_all "vicc not built"
+/usr/bin/python3 -c 'import smartcard.scard' 2>/dev/null || tap_skip_all "python3-pyscard not installed"
+pcscd_enter "$@"
+PCSCD_DEBUG=0
+N=16
+tap_plan 11
+pcscd_reader "Virtual PCD" "/dev/null:0x8C7B;slots=$N;timeout=10"
+check "pcscd starts with $N slots in one entry" pcscd_start $N
+check "$N card images written" soak_cards $N
+for i in $(seq 0 $((N - 1))); do soak_vicc "$i"; done
+all_present() { local i; for i in $(seq 0 $((N - 1))); do reader_wait "$i" present 10000 || return 1; done; }
+check "all $N cards present" all_present
+soak_names $N
+check "the $N slot names" test "${#SOAK_READERS[@]}" -ge $N
+sleep 1
+pcscd_rss0=$(rss_kb "$(pcscd__pid)")
+vicc_rss0=0; for i in $(seq 0 $((N - 1))); do vicc_rss0=$((vicc_rss0 + $(rss_kb "$(cat "$PCSCD_WORK/v$i.card.pid")"))); done
+t0=$(date +%s%N)
+for i in $(seq 0 $((N - 1))); do soak_drive "$i" "$SOAK_SECONDS"; done
+soak_collect $N
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+pcscd_rss1=$(rss_kb "$(pcscd__pid)")
+vicc_rss1=0; for i in $(seq 0 $((N - 1))); do vicc_rss1=$((vicc_rss1 + $(rss_kb "$(cat "$PCSCD_WORK/v$i.card.pid")"))); done
+for i in $(seq 0 $((N - 1))); do diag "$(tail -1 "$PCSCD_WORK/client.$i.out")"; done
+check "every client ran without mismatch or error" test "$SOAK_FAILED_CLIENTS" = 0
+mism=0 errs=0 low=0
+for i in $(seq 0 $((N - 1))); do
+    mism=$((mism + $(soak_field "$i" mismatch))); errs=$((errs + $(soak_field "$i" errors)))
+    [ "$(soak_field "$i" ok)" -ge 50 ] || low=$((low + 1))
+done
+expect_eq "mismatched answers (misrouted, stale or corrupt), all slots" 0 "$mism"
+expect_eq "transmit errors (lost APDUs), all slots" 0 "$errs"
+expect_eq "slots that got fewer than 50 APDUs through (starved)" 0 "$low"
+# The card side: its trace counts the READ BINARYs it answered; the client counted its 90 00s.
+card_stop_all() { local i; for i in $(seq 0 $((N - 1))); do card_stop "v$i" TERM; done; }
+card_stop_all
+diff_counts=
+for i in $(seq 0 $((N - 1))); do
+    c=$(grep -c '  READ BINARY$' "$PCSCD_WORK/v$i.log"); k=$(soak_field "$i" apdus)
+    [ "$c" = "$k" ] || diff_counts+=" slot$i:card=$c,client=$k"
+done
+expect_eq "each card answered exactly the APDUs its client sent (none lost, none duplicated)" "" "$diff_counts"
+diag "total $SOAK_TOTAL_OK APDUs in $ms ms over $N slots: $((SOAK_TOTAL_OK * 1000 / ms)) APDU/s," \
+    "$((SOAK_TOTAL_OK * 1000 / ms / N)) per slot"
+diag "RSS pcscd ${pcscd_rss0} -> ${pcscd_rss1} kB; $N vicc together ${vicc_rss0} -> ${vicc_rss1} kB"
+check "pcscd RSS grew by less than 8 MiB under load" test $((pcscd_rss1 - pcscd_rss0)) -lt 8192
+check "the $N vicc RSS together grew by less than $N MiB under load" test $((vicc_rss1 - vicc_rss0)) -lt $((N * 1024))
+tap_done
