@@ -103,7 +103,6 @@ Es9Server::Es9Server(Smdp& smdp, ServerOptions options) : m_impl(new Impl{smdp, 
         ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
         impl->listenFd = fd;
     });
-    d.server->set_tcp_nodelay(true);  // no Nagle wait for the client's delayed ACK (curl/lpac saw +40 ms per request)
     Impl* impl = m_impl.get();
     // Every method and path goes to handleEs9, which answers 404/405 itself.
     const auto all = [impl](const httplib::Request& req, httplib::Response& res) { impl->serve(req, res); };
