@@ -28,6 +28,9 @@ int base64Value(char c) {
     return c == '+' ? 62 : 63;
 }
 
+// Compact JSON; invalid UTF-8 in a string (a message quoting input) becomes U+FFFD, never an exception.
+std::string text(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 json parseObject(std::string_view body) {
     json j = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded()) throw Es9Error("body is not JSON", false, true);
@@ -100,7 +103,7 @@ std::string response(const FunctionExecutionStatus& s, json payload) {
     if (s.ok()) {
         for (auto& [k, v] : payload.items()) j[k] = std::move(v);
     }
-    return j.dump();
+    return text(j);
 }
 
 }  // namespace
@@ -144,7 +147,7 @@ Bytes transactionIdFromHex(std::string_view hex) {
 std::string encodeStatusOnly(const FunctionExecutionStatus& status) {
     json j;
     j["header"] = statusJson(status);
-    return j.dump();
+    return text(j);
 }
 
 FunctionExecutionStatus decodeStatus(std::string_view body) { return statusOf(parseObject(body)); }
@@ -155,7 +158,7 @@ std::string InitiateAuthenticationRequest::encode() const {
     j["smdpAddress"] = smdpAddress;
     j["euiccChallenge"] = base64Encode(euiccChallenge);
     j["euiccInfo1"] = base64Encode(euiccInfo1);
-    return j.dump();
+    return text(j);
 }
 
 InitiateAuthenticationRequest InitiateAuthenticationRequest::decode(std::string_view body) {
@@ -196,7 +199,7 @@ std::string AuthenticateClientRequest::encode() const {
     json j;
     j["transactionId"] = transactionIdToHex(transactionId);
     j["authenticateServerResponse"] = base64Encode(authenticateServerResponse);
-    return j.dump();
+    return text(j);
 }
 
 AuthenticateClientRequest AuthenticateClientRequest::decode(std::string_view body) {
@@ -235,7 +238,7 @@ std::string GetBoundProfilePackageRequest::encode() const {
     json j;
     j["transactionId"] = transactionIdToHex(transactionId);
     j["prepareDownloadResponse"] = base64Encode(prepareDownloadResponse);
-    return j.dump();
+    return text(j);
 }
 
 GetBoundProfilePackageRequest GetBoundProfilePackageRequest::decode(std::string_view body) {
@@ -267,7 +270,7 @@ GetBoundProfilePackageResponse GetBoundProfilePackageResponse::decode(std::strin
 std::string HandleNotificationRequest::encode() const {
     json j;
     j["pendingNotification"] = base64Encode(pendingNotification);
-    return j.dump();
+    return text(j);
 }
 
 HandleNotificationRequest HandleNotificationRequest::decode(std::string_view body) {
@@ -282,7 +285,7 @@ std::string CancelSessionRequest::encode() const {
     json j;
     j["transactionId"] = transactionIdToHex(transactionId);
     j["cancelSessionResponse"] = base64Encode(cancelSessionResponse);
-    return j.dump();
+    return text(j);
 }
 
 CancelSessionRequest CancelSessionRequest::decode(std::string_view body) {

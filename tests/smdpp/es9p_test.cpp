@@ -124,3 +124,10 @@ TEST_CASE("es9p: what the decoders refuse", "[smdpp][es9p]") {
     CHECK_THROWS_AS(decodeStatus(R"({"header":{"functionExecutionStatus":{"status":"Maybe"}}})"), Es9Error);
     CHECK_THROWS_AS(decodeStatus(R"({"header":{"functionExecutionStatus":{"status":"Failed"}}})"), Es9Error);
 }
+
+TEST_CASE("es9p: a message with invalid UTF-8 still encodes", "[smdpp][es9p]") {
+    FunctionExecutionStatus failed{StatusCodeData{"1.1", "2.1", std::nullopt, std::string("bad \xff byte")}};
+    const std::string f = encodeStatusOnly(failed);
+    CHECK(f.find("bad \xef\xbf\xbd byte") != std::string::npos);
+    CHECK(decodeStatus(f).failure->reasonCode == "2.1");
+}
