@@ -69,7 +69,7 @@ check "the clients saw the removals (removal errors, then reconnected)" test "$(
 maxms=$(max_field max_ms)
 check "pcscd RSS grew by less than 8 MiB over the kill cycles (${pcscd_rss0} -> ${pcscd_rss1} kB)" \
     test $((pcscd_rss1 - pcscd_rss0)) -lt 8192
-check "no SCardTransmit hung (slowest ${maxms} ms, bound 8000 ms)" test "$maxms" -lt 8000
+check "no SCardTransmit hung (slowest ${maxms} ms, bound 15000 ms: timeout 5 s + scheduling)" test "$maxms" -lt 15000
 diag "$SOAK_KILLS kills in $kill_ms ms; empty seen on $empty_seen checked kills;" \
     "$(sum_field ok) good answers, $(sum_field removals) removal errors, $(sum_field reconnects) reconnects"
 
