@@ -18,7 +18,7 @@ export PCSCD_TEST_TIMEOUT=120
 [ -f "$VPCD_DRIVER" ] || tap_skip_all "ifd-vpcd not built ($VPCD_DRIVER)"
 pcscd_enter "$@"
 FAULT_CARD=$top_srcdir/tests/faults/fault-card.py
-tap_plan 32
+tap_plan 31
 R0="Virtual PCD 00 00" R1="Virtual PCD 00 01"
 pcscd_reader "Virtual PCD" "/dev/null:0x8C7B;timeout=2"
 check "pcscd starts" pcscd_start 2
