@@ -98,7 +98,8 @@ struct Server {
         ServerOptions opt;
         opt.port = 0;
         opt.tls = tls;
-        opt.threads = 4;
+        opt.threads = 16;
+        opt.ioTimeout = std::chrono::seconds(30);  // a loaded CI machine must not turn into failures
         es9 = std::make_unique<Es9Server>(*smdp, opt);
         port = es9->bind();
         thread = std::thread([this] { es9->run(); });
@@ -120,8 +121,9 @@ struct Server {
         X509_free(x);
         cli->set_ca_cert_store(store);  // the client owns it from here
         cli->enable_server_certificate_verification(true);
-        cli->set_connection_timeout(5);
-        cli->set_read_timeout(10);
+        cli->set_connection_timeout(20);  // includes the TLS handshake
+        cli->set_read_timeout(30);
+        cli->set_write_timeout(30);
         return cli;
     }
 
@@ -232,9 +234,14 @@ struct Flow {
     es9p::GetBoundProfilePackageResponse bpp;
 };
 
+inline std::string failure(const httplib::Result& res) {
+    if (res) return "HTTP " + std::to_string(res->status);
+    return "no response (" + httplib::to_string(res.error()) + ")";
+}
+
 inline es9p::InitiateAuthenticationResponse initiate(const Server& s, SoftEuicc& e) {
     auto res = s.post(es9p::kPathInitiateAuthentication, e.initiate().encode());
-    if (!res || res->status != 200) throw std::runtime_error("initiateAuthentication: no 200");
+    if (!res || res->status != 200) throw std::runtime_error("initiateAuthentication: " + failure(res));
     return es9p::InitiateAuthenticationResponse::decode(res->body);
 }
 
@@ -242,7 +249,7 @@ inline es9p::AuthenticateClientResponse authenticate(const Server& s, SoftEuicc&
                                                      const SoftEuicc::Auth& o = {}) {
     auto res = s.post(es9p::kPathAuthenticateClient,
                       es9p::AuthenticateClientRequest{ia.transactionId, e.authenticateServer(ia, o)}.encode());
-    if (!res || res->status != 200) throw std::runtime_error("authenticateClient: no 200");
+    if (!res || res->status != 200) throw std::runtime_error("authenticateClient: " + failure(res));
     return es9p::AuthenticateClientResponse::decode(res->body);
 }
 
@@ -250,7 +257,7 @@ inline es9p::GetBoundProfilePackageResponse bindProfile(const Server& s, SoftEui
                                                         std::optional<std::string> cc = std::nullopt, bool badSignature = false) {
     auto res = s.post(es9p::kPathGetBoundProfilePackage,
                       es9p::GetBoundProfilePackageRequest{ac.transactionId, e.prepareDownload(ac, cc, badSignature)}.encode());
-    if (!res || res->status != 200) throw std::runtime_error("getBoundProfilePackage: no 200");
+    if (!res || res->status != 200) throw std::runtime_error("getBoundProfilePackage: " + failure(res));
     return es9p::GetBoundProfilePackageResponse::decode(res->body);
 }
 
