@@ -38,7 +38,7 @@ expect_eq "no temporary directory left next to it" "test-pki" "$(ls "$work/xdg/v
 
 # A card image: vicc writes it at start (a new image); no reader is needed for that.
 (umask 000; exec "$VICC" -t usim -f "$work/card.json" -P 1 --ki 000102030405060708090A0B0C0D0E0F 2>"$work/vicc.log") & pid=$!
-for _ in $(seq 100); do [ -f "$work/card.json" ] && break; sleep 0.05; done
+for _ in $(seq 400); do [ -f "$work/card.json" ] && break; sleep 0.05; done
 kill $pid 2>/dev/null; wait $pid 2>/dev/null; pid=
 check "vicc -f wrote a new usim image" test -s "$work/card.json"
 expect_eq "... with mode 0600 under umask 000" 600 "$(stat -c %a "$work/card.json")"
