@@ -82,6 +82,11 @@ std::optional<json> loadImage(const std::string& path) {
 }
 
 void saveImage(const std::string& path, const json& image) {
+    // The rename below replaces whatever is at path: never a device, FIFO or directory (vicc -f
+    // /dev/null as root would otherwise turn /dev/null into a regular file).
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+        fail(path, "not a regular file: refusing to replace it");
     const auto [dir, name] = splitPath(path);
     std::string tmp = dir + "/" + temporaryPrefix(path) + "XXXXXX";
     int fd = ::mkostemp(tmp.data(), O_CLOEXEC);  // mode 0600 from the start: images hold PINs

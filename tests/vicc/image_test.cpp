@@ -117,6 +117,15 @@ TEST_CASE("image: saving replaces, always 0600, even over a 0644 file and with u
 TEST_CASE("image: saving where no file can be created fails cleanly", "[image]") {
     TempDir dir;
     CHECK_THROWS_AS(saveImage(dir.file("no/such/dir/card.json"), json::object()), ImageError);
+    {  // A FIFO, like a device (vicc -f /dev/null as root), is refused, never replaced by the rename.
+        TempDir other;
+        const std::string fifo = other.file("fifo");
+        REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+        CHECK_THROWS_AS(saveImage(fifo, json::object()), ImageError);
+        struct stat st {};
+        REQUIRE(::lstat(fifo.c_str(), &st) == 0);
+        CHECK(S_ISFIFO(st.st_mode));
+    }
     const std::string path = dir.file("card.json");
     saveImage(path, composeImage("t", Bytes{0x3B, 0x00}, {{"n", 1}}));
     fs::create_directory(dir.file("card.json.d"));
