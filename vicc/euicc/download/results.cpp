@@ -1,76 +1,13 @@
 // Codecs of the download results (results.hpp), over common/tlv.
 #include "vicc/euicc/download/results.hpp"
+#include "vicc/euicc/der_fields.hpp"
 
 #include <stdexcept>
 
 namespace vpcsc::euicc::es10 {
 namespace {
 
-using tlv::Builder;
-using tlv::Tlv;
-
-[[noreturn]] void bad(const std::string& why) { throw Es10Error(why); }
-
-Tlv one(ByteView in, Tag tag, const std::string& what) {
-    Tlv t;
-    try {
-        t = tlv::parseOne(in);
-    } catch (const tlv::TlvError& e) {
-        bad(what + ": " + e.what());
-    }
-    if (t.tag != tag) bad(what + ": unexpected tag");
-    return t;
-}
-
-// The fields of a SEQUENCE in order; later unknown fields (extensions) are ignored.
-class Fields {
-public:
-    Fields(ByteView value, std::string what) : m_what(std::move(what)) {
-        try {
-            m_items = tlv::parseAll(value);
-        } catch (const tlv::TlvError& e) {
-            bad(m_what + ": " + e.what());
-        }
-    }
-    std::optional<Tlv> opt(Tag t) {
-        if (m_i < m_items.size() && m_items[m_i].tag == t) return m_items[m_i++];
-        return std::nullopt;
-    }
-    Tlv need(Tag t, const char* field) {
-        auto x = opt(t);
-        if (!x) bad(m_what + ": missing or misplaced " + field);
-        return *x;
-    }
-    bool atEnd() const { return m_i == m_items.size(); }
-
-private:
-    std::vector<Tlv> m_items;
-    std::size_t m_i = 0;
-    std::string m_what;
-};
-
-Bytes encodeInteger(std::int64_t v) {
-    Bytes out;
-    for (int i = 7; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(static_cast<std::uint64_t>(v) >> (8 * i)));
-    std::size_t skip = 0;  // minimal two's complement (X.690 §8.3.2)
-    while (skip + 1 < out.size() && ((out[skip] == 0 && !(out[skip + 1] & 0x80)) || (out[skip] == 0xFF && (out[skip + 1] & 0x80))))
-        ++skip;
-    return Bytes(out.begin() + static_cast<std::ptrdiff_t>(skip), out.end());
-}
-
-std::int64_t integer(const Tlv& t, const std::string& what) {
-    if (t.value.empty() || t.value.size() > 8) bad(what + ": bad INTEGER length");
-    std::int64_t v = static_cast<std::int8_t>(t.value[0]);
-    for (std::size_t i = 1; i < t.value.size(); ++i) v = static_cast<std::int64_t>(static_cast<std::uint64_t>(v) << 8 | t.value[i]);
-    return v;
-}
-
-Bytes sized(const Tlv& t, std::size_t lo, std::size_t hi, const std::string& what) {
-    if (t.value.size() < lo || t.value.size() > hi) bad(what + ": bad length");
-    return t.valueBytes();
-}
-
-ByteView view(const std::string& s) { return ByteView(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()); }
+using namespace der;
 
 void checkTid(const Bytes& tid, const char* what) {
     if (tid.empty() || tid.size() > 16) throw std::invalid_argument(std::string(what) + ": transactionId must be 1-16 bytes");
