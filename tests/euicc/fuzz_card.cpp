@@ -10,7 +10,7 @@
 #include <memory>
 #include <string>
 
-#include "tests/fuzz/fuzz_check.hpp"
+#include "tests/lib/card_fuzz.hpp"
 #include "vicc/euicc/euicc_card.hpp"
 #include "vicc/euicc/saip/saip.hpp"
 
@@ -61,36 +61,6 @@ std::size_t enabledCount(EuiccCard& card) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    auto card = newCard();
-    card->powerOn();
-    std::size_t off = 0, commands = 0;
-    while (off < size && commands++ < 512) {
-        std::size_t len = size - off;
-        if (len >= 2) {
-            len = std::min<std::size_t>(static_cast<std::size_t>(data[off] << 8 | data[off + 1]), size - off - 2);
-            off += 2;
-        } else {
-            len = 1;
-        }
-        const ByteView frame(data + off, len);
-        off += len;
-        if (len == 1) {
-            switch (frame[0]) {
-            case 0x00: card->powerOff(); break;
-            case 0x01: card->powerOn(); break;
-            case 0x02: card->reset(); break;
-            case 0x03: card->loadState(card->saveState()); break;
-            default: FUZZ_ASSERT(card->process(frame).size() == 2); break;
-            }
-            continue;
-        }
-        const Bytes response = card->process(frame);
-        FUZZ_ASSERT(response.size() >= 2 && response.size() <= 65536 + 2);
-        FUZZ_ASSERT(enabledCount(*card) <= 1);
-    }
-    const auto image = card->saveState();
-    EuiccCard other(identity());
-    other.loadState(image);
-    FUZZ_ASSERT(other.saveState() == image);
+    test::runCardFuzz(data, size, newCard, 512, 65536, [](EuiccCard& card) { return enabledCount(card) <= 1; });
     return 0;
 }

@@ -2,8 +2,9 @@
 // frames, each a 2-byte big-endian length and that many bytes (the vpcd framing; a short tail is
 // one byte). A 1-byte frame is an event (00 power off, 01 power on, 02 reset, 03 save the image and
 // load it again); anything else is a command APDU. Invariants (abort otherwise): every answer has a
-// status word and at most maxResponseData data bytes, the file system stays within its capacity,
-// and the final image round-trips exactly through a fresh card from make().
+// status word and at most maxResponseData data bytes, invariant(card) holds after each command
+// (by default: the file system stays within its capacity), and the final image round-trips
+// exactly through a fresh card from make().
 #pragma once
 
 #include <algorithm>
@@ -19,11 +20,11 @@ inline void require(bool condition) {
     if (!condition) std::abort();
 }
 
-// make(): a powered-off card of an Iso7816Card-derived type (anything with process(),
-// fileSystem(), saveState() and loadState()), as a smart pointer.
-template <class Make>
+// make(): a powered-off card (anything with process(), powerOn/Off(), reset(), saveState() and
+// loadState()) as a smart pointer; invariant(card) returns false when the card's state is broken.
+template <class Make, class Invariant>
 void runCardFuzz(const std::uint8_t* data, std::size_t size, Make make, std::size_t maxCommands,
-                 std::size_t maxResponseData) {
+                 std::size_t maxResponseData, Invariant invariant) {
     auto card = make();
     require(card != nullptr);
     card->powerOn();
@@ -51,12 +52,20 @@ void runCardFuzz(const std::uint8_t* data, std::size_t size, Make make, std::siz
         const Bytes response = card->process(frame);
         require(response.size() >= 2);
         require(response.size() <= maxResponseData + 2);
-        require(card->fileSystem().used() <= card->fileSystem().capacity());
+        require(invariant(*card));
     }
     const auto image = card->saveState();
     auto other = make();
     other->loadState(image);
     require(other->saveState() == image);
+}
+
+// Cards of an Iso7816Card-derived type: the file system stays within its capacity.
+template <class Make>
+void runCardFuzz(const std::uint8_t* data, std::size_t size, Make make, std::size_t maxCommands,
+                 std::size_t maxResponseData) {
+    runCardFuzz(data, size, make, maxCommands, maxResponseData,
+                [](auto& card) { return card.fileSystem().used() <= card.fileSystem().capacity(); });
 }
 
 }  // namespace vpcsc::test
