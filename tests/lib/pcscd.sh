@@ -130,10 +130,16 @@ pcsc_tool() { timeout -k 2 20 "$VPCSC_BENCH" "$@"; }
 
 reader_wait() { pcsc_tool wait -r "$1" -t "${3:-5000}" "$2"; }
 
+# Own process group (card_stop signals the group) through job control, not setsid: a new session
+# is a new scheduler autogroup (CONFIG_SCHED_AUTOGROUP), and on 2 busy cores cards each in their
+# own autogroup were seen runnable yet not run for 10 s, with the command in their socket
+# (doc/reliability.md, section 1).
 card_start() {
-    local name=$1; shift
-    setsid "$@" </dev/null >"$PCSCD_WORK/$name.log" 2>&1 &
+    local name=$1 jobs=$-; shift
+    set -m
+    "$@" </dev/null >"$PCSCD_WORK/$name.log" 2>&1 &
     CARD_PID=$!
+    [[ $jobs == *m* ]] || set +m
     echo "$CARD_PID" >"$PCSCD_WORK/$name.card.pid"
 }
 

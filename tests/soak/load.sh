@@ -18,21 +18,33 @@ export PCSCD_TEST_TIMEOUT=$((SOAK_SECONDS + 90))
 pcscd_enter "$@"
 PCSCD_DEBUG=0
 N=16
-tap_plan 11
+tap_plan 12
 pcscd_reader "Virtual PCD" "/dev/null:0x8C7B;slots=$N;timeout=10"
 check "pcscd starts with $N slots in one entry" pcscd_start $N
 check "$N card images written" soak_cards $N
 for i in $(seq 0 $((N - 1))); do soak_vicc "$i"; done
 all_present() { local i; for i in $(seq 0 $((N - 1))); do reader_wait "$i" present 10000 || return 1; done; }
 check "all $N cards present" all_present
+# Each card in its own process group but in the test's session: a session of its own is a scheduler
+# autogroup of its own, and such cards were starved for 10 s at a time (doc/reliability.md, 1).
+proc_field() { sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f"$2"; }  # 3: pgrp, 4: session
+card_groups() {
+    local i p bad=
+    for i in $(seq 0 $((N - 1))); do
+        p=$(cat "$PCSCD_WORK/v$i.card.pid")
+        [ "$(proc_field "$p" 3)" = "$p" ] && [ "$(proc_field "$p" 4)" = "$(proc_field $$ 4)" ] || bad+=" v$i"
+    done
+    echo "$bad"
+}
+expect_eq "every card has its own process group in the test's session (cards not in their own session)" "" "$(card_groups)"
 soak_names $N
 check "the $N slot names" test "${#SOAK_READERS[@]}" -ge $N
 sleep 1
 pcscd_rss0=$(rss_kb "$(pcscd__pid)")
 vicc_rss0=0; for i in $(seq 0 $((N - 1))); do vicc_rss0=$((vicc_rss0 + $(rss_kb "$(cat "$PCSCD_WORK/v$i.card.pid")"))); done
 t0=$(date +%s%N)
-# --tolerate-removal: a transmit that fails (see the TODO point below) is counted, the client
-# reconnects and goes on; wrong data still fails the run.
+# --tolerate-removal: a transmit that fails is counted (and fails the run below), the client
+# reconnects and goes on, so that one failure does not hide the rest of the run.
 for i in $(seq 0 $((N - 1))); do soak_drive "$i" "$SOAK_SECONDS" --tolerate-removal; done
 soak_collect $N
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
@@ -46,14 +58,10 @@ for i in $(seq 0 $((N - 1))); do
     [ "$(soak_field "$i" ok)" -ge 50 ] || low=$((low + 1))
 done
 expect_eq "mismatched answers (misrouted, stale or corrupt), all slots" 0 "$mism"
-# Open finding (doc/reliability.md): under heavy CPU load, about one transmit per slot-minute fails
-# with IFD_RESPONSE_TIMEOUT after the full timeout although the card's trace shows it answered.
-if [ "$errs" = 0 ]; then ok "transmit errors (lost APDUs), all slots: 0"
-else TAP_N=$((TAP_N + 1)); echo "not ok $TAP_N - transmit errors (lost APDUs), all slots: $errs # TODO response timeouts under heavy load, doc/reliability.md"; fi
-# Same open finding: some slots stall for seconds at a time (a slot may get only a few dozen APDUs
-# in 10 s while others get 100,000); every slot must get at least one (check above: ok > 0).
-if [ "$low" = 0 ]; then ok "slots that got fewer than 50 APDUs through (starved): 0"
-else TAP_N=$((TAP_N + 1)); echo "not ok $TAP_N - slots that got fewer than 50 APDUs through (starved): $low # TODO multi-second stalls under heavy load, doc/reliability.md"; fi
+# These two failed while each card ran in its own session (autogroup): starved cards left commands
+# unanswered for the driver's whole timeout, and slots stalled for seconds (doc/reliability.md).
+expect_eq "transmit errors (lost APDUs), all slots" 0 "$errs"
+expect_eq "slots that got fewer than 50 APDUs through (starved)" 0 "$low"
 # The card side: its trace counts the READ BINARYs it received; the client counted what it sent
 # and the 90 00s it got.
 card_stop_all() { local i; for i in $(seq 0 $((N - 1))); do card_stop "v$i" TERM; done; }
