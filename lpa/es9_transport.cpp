@@ -5,6 +5,7 @@
 #include <openssl/x509_vfy.h>
 
 #include <cctype>
+#include <cstdint>
 
 #include "common/log.hpp"
 
@@ -68,15 +69,34 @@ HttpResult HttpsEs9Transport::post(const std::string& address, const std::string
         client.set_ca_cert_store(store);
         client.enable_server_certificate_verification(true);
     }
-    const httplib::Headers headers{{"User-Agent", "gsma-rsp-lpad"}, {"X-Admin-Protocol", "gsma/rsp/v2.2.2"}};
+    httplib::Request req;
+    req.method = "POST";
+    req.path = kEs9Path + function;
+    req.headers = {{"User-Agent", "gsma-rsp-lpad"}, {"X-Admin-Protocol", "gsma/rsp/v2.2.2"},
+                   {"Content-Type", "application/json"}};
+    req.body = body;
+    std::string answer;
+    bool tooLarge = false;
+    req.content_receiver = [&](const char* data, std::size_t n, std::uint64_t, std::uint64_t) {
+        if (answer.size() + n > m_options.maxAnswerBytes) {
+            tooLarge = true;
+            return false;  // cpp-httplib stops reading and fails the request (Canceled)
+        }
+        answer.append(data, n);
+        return true;
+    };
     LOG_DEBUG("ES9+ POST https://%s%s%s (%zu bytes)", address.c_str(), kEs9Path.c_str(), function.c_str(), body.size());
-    auto res = client.Post((kEs9Path + function).c_str(), headers, body, "application/json");
+    auto res = client.send(req);
+    if (tooLarge)
+        throw Es9TransportError("ES9+ " + function + " to " + address + ": answer larger than " +
+                                std::to_string(m_options.maxAnswerBytes) + " bytes, refused");
     if (!res) {
         std::string why = httplib::to_string(res.error());
         if (res.error() == httplib::Error::SSLServerVerification)
             why += " (the server's TLS certificate does not chain to the CA given, or names another host)";
         throw Es9TransportError("ES9+ " + function + " to " + address + ": " + why);
     }
+    res->body = std::move(answer);
     LOG_DEBUG("ES9+ %s: HTTP %d (%zu bytes)", function.c_str(), res->status, res->body.size());
     return {res->status, res->body};
 }

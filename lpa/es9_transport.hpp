@@ -4,6 +4,7 @@
 // The address ("host" or "host:port") is used verbatim, as lpac does.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -30,10 +31,16 @@ public:
 
 inline const std::string kEs9Path = "/gsma/rsp2/es9plus/";
 
+// The largest ES9+ answer body taken: a Bound Profile Package of a full profile is a few hundred
+// KiB in base64 JSON; more is refused rather than buffered (a hostile server cannot make us
+// allocate without bound).
+inline constexpr std::size_t kMaxEs9AnswerBytes = 8u << 20;
+
 struct HttpsOptions {
     std::vector<std::string> caFiles;  // PEM trust anchors for the server's TLS chain (one needed unless insecure)
     bool insecure = false;  // skip TLS server verification, as lpac always does
     int timeoutSeconds = 30;
+    std::size_t maxAnswerBytes = kMaxEs9AnswerBytes;
 };
 
 class HttpsEs9Transport : public Es9Transport {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/log.hpp"
+#include "common/secret_args.hpp"
 #include "lpa/download.hpp"
 #include "lpa/es10_channel.hpp"
 #include "lpa/es10_client.hpp"
@@ -233,6 +234,7 @@ int run(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? 0 : kExitUsage;
     }
+    hideSecretArguments(argc, argv, {"-c", "--confirmation-code"});  // out of ps and /proc/PID/cmdline
     log::setLevel(o.verbose >= 2 ? log::Level::Comm : o.verbose == 1 ? log::Level::Debug : log::Level::Warning);
 
     std::string step = "connect";

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "common/log.hpp"
+#include "common/secret_args.hpp"
 #include "smdpp/http_server.hpp"
 #include "smdpp/smdp.hpp"
 #include "vicc/euicc/default_pki.hpp"
@@ -49,7 +50,7 @@ int smdppMain(int argc, char** argv) {
                                  "default: the shared test PKI of --curve, doc/smdpp.md)");
     app.add_option("--curve", curve, "curve of the default PKI's DPauth/DPpb")->check(CLI::IsMember({"nist", "brp"}))->capture_default_str();
     app.add_option("-d,--profiles", profiles, "directory of UPPs named <matchingId>.der (DEMO is built in)");
-    auto* ccOpt = app.add_option("--confirmation-code", cc, "require this Confirmation Code for every download (visible in ps)");
+    auto* ccOpt = app.add_option("--confirmation-code", cc, "require this Confirmation Code for every download (hidden from ps once parsed)");
     app.add_option("--confirmation-code-file", ccFile, "the same, read from the first line of FILE")->excludes(ccOpt);
     app.add_option("--session-ttl", ttlSeconds, "seconds an RSP session lives")->capture_default_str()->check(CLI::Range(1u, 86400u));
     app.add_option("--threads", server.threads, "worker threads = concurrent connections")->capture_default_str()->check(CLI::Range(1, 256));
@@ -61,6 +62,7 @@ int smdppMain(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? 0 : kExitUsage;
     }
+    hideSecretArguments(argc, argv, {"--confirmation-code"});  // out of ps and /proc/PID/cmdline
     log::setLevel(levelFor(verbosity));
     server.tls = !plain;
     config.address = address.empty() ? server.host + ":" + std::to_string(server.port) : address;

@@ -20,6 +20,7 @@
 #include <memory>
 
 #include "common/log.hpp"
+#include "common/secret_args.hpp"
 #include "common/vpcd_protocol.hpp"
 #include "vicc/card_options.hpp"
 #include "vicc/card_registry.hpp"
@@ -163,6 +164,7 @@ int viccMain(int argc, char** argv, std::span<const CardType> types) {
     } catch (const CLI::ParseError& e) {
         return usageError(app, e.what());
     }
+    hideSecretArguments(argc, argv, {"--ki", "--opc", "--op"});  // out of ps and /proc/PID/cmdline
     log::setLevel(levelFor(o.verbosity));
     if (o.listTypes) {
         printTypes(types);

@@ -3,7 +3,11 @@
 // conversions (ICCID, AID, hashCc, SM-DP+ address).
 #include <catch2/catch.hpp>
 
+#include <httplib.h>
+
+#include <chrono>
 #include <deque>
+#include <thread>
 #include <random>
 #include <string>
 #include <vector>
@@ -308,4 +312,35 @@ TEST_CASE("lpa: garbage from the card or the SM-DP+ is an error, never a crash o
         Es9Client es9(http, "127.0.0.1:8443");
         CHECK_THROWS(es9.initiateAuthentication({Bytes(16), h("BF2000"), "127.0.0.1:8443"}));
     }
+}
+
+TEST_CASE("lpa: an ES9+ answer larger than the limit is refused, not buffered") {
+    const std::string pki = std::string(VPCSC_EUICC_PKI_DIR) + "/nist/";
+    httplib::SSLServer server((pki + "dptls.pem").c_str(), (pki + "dptls.key").c_str());
+    REQUIRE(server.is_valid());
+    // The answer's size is the function name's number: .../es9plus/<n>.
+    server.Post(R"(/gsma/rsp2/es9plus/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
+        res.set_content(std::string(std::stoul(req.matches[1].str()), 'x'), "application/json");
+    });
+    const int port = server.bind_to_any_port("127.0.0.1");
+    REQUIRE(port > 0);
+    std::thread t([&] { server.listen_after_bind(); });
+    while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    const std::string address = "127.0.0.1:" + std::to_string(port);
+
+    HttpsOptions options;
+    options.insecure = true;
+    options.timeoutSeconds = 10;
+    options.maxAnswerBytes = 1000;
+    HttpsEs9Transport small(options);
+    CHECK(small.post(address, "1000", "{}").body == std::string(1000, 'x'));
+    CHECK_THROWS_WITH(small.post(address, "1001", "{}"), Catch::Contains("answer larger than 1000 bytes, refused"));
+
+    options.maxAnswerBytes = kMaxEs9AnswerBytes;  // the default: 8 MiB
+    HttpsEs9Transport normal(options);
+    CHECK(normal.post(address, "300000", "{}").body.size() == 300000);  // a large BPP fits
+    CHECK_THROWS_WITH(normal.post(address, std::to_string(kMaxEs9AnswerBytes + 1), "{}"),
+                      Catch::Contains("answer larger than 8388608 bytes"));
+    server.stop();
+    t.join();
 }
