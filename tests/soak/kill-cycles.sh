@@ -43,9 +43,10 @@ for k in $(seq "$SOAK_KILLS"); do
     fi
     soak_vicc "$i"
     if [ $((k % 5)) = 0 ]; then
-        # Bound: the slot's timeout (5 s, while an exchange with the dead card is still running) plus
-        # vicc's reconnect backoff after being turned away from the still-occupied slot (<= 5 s).
-        reader_wait "${SOAK_READERS[$i]}" present 15000 >/dev/null 2>&1 || present_missed=$((present_missed + 1))
+        # Expected within the slot's timeout (5 s, while an exchange with the dead card is still
+        # running) plus vicc's reconnect backoff after being turned away from the still-occupied slot
+        # (<= 5 s); bounded at 30 s, reader_wait's floor for "present" (tests/lib/pcscd.sh).
+        reader_wait "${SOAK_READERS[$i]}" present 30000 >/dev/null 2>&1 || present_missed=$((present_missed + 1))
     else
         sleep "0.$((RANDOM % 3))$((RANDOM % 10))"
     fi
@@ -53,7 +54,7 @@ done
 kill_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 check "pcscd alive after $SOAK_KILLS card kills" pcscd_alive
 expect_eq "checked kills whose reader did not show empty within 5 s" 0 "$empty_missed"
-expect_eq "restarted cards not present again within 15 s (timeout + reconnect backoff)" 0 "$present_missed"
+expect_eq "restarted cards not present again within 30 s (timeout + reconnect backoff, load margin)" 0 "$present_missed"
 check "all cards present after the kill cycles" all_present
 stop_clients() {
     local i
