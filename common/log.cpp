@@ -4,12 +4,19 @@
 #include <cstdio>
 #include <mutex>
 
+#include "common/no_destroy.hpp"
+
 namespace vpcsc::log {
 namespace {
 
 std::atomic<Level> g_level{Level::Info};
-std::mutex g_sinkMutex;  // guards g_sink
-Sink g_sink;
+std::mutex g_sinkMutex;  // guards sink()
+
+// Never destroyed (common/no_destroy.hpp): a driver's threads may still log while pcscd exit()s.
+Sink& sink() {
+    static NoDestroy<Sink> s;
+    return s.get();
+}
 
 }  // namespace
 
@@ -24,9 +31,9 @@ const char* levelName(Level l) {
     return "?";
 }
 
-void setSink(Sink sink) {
+void setSink(Sink newSink) {
     std::lock_guard lock(g_sinkMutex);
-    g_sink = std::move(sink);
+    sink() = std::move(newSink);
 }
 
 void setLevel(Level l) { g_level = l; }
@@ -34,8 +41,8 @@ Level level() { return g_level; }
 
 void write(Level l, std::string_view text) {
     std::lock_guard lock(g_sinkMutex);
-    if (g_sink) {
-        g_sink(l, text);
+    if (const Sink& current = sink()) {
+        current(l, text);
         return;
     }
     std::fprintf(stderr, "vpcsc %s: %.*s\n", levelName(l), static_cast<int>(text.size()), text.data());

@@ -13,11 +13,11 @@
 
 namespace vpcsc::simtrace {
 
-// Never destroyed: pcscd may exit() ("direct suicide" on SIGTERM) while polling threads and
-// libusb's threads still run; destroying readers under them would crash pcscd on its way out.
+// Never destroyed (common/no_destroy.hpp): pcscd may exit() ("direct suicide" on SIGTERM) while
+// polling threads and libusb's threads still run; destroying readers under them would crash it.
 Registry& Registry::instance() {
-    static Registry* const registry = new Registry;
-    return *registry;
+    static NoDestroy<Registry> registry;
+    return registry.get();
 }
 
 bool Registry::add(unsigned long lun, std::shared_ptr<Reader> reader) {

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 
+#include "common/no_destroy.hpp"
 #include "ifd-simtrace/reader.hpp"
 #include "ifd-simtrace/trace.hpp"
 #include "ifd-simtrace/trace_sinks.hpp"
@@ -30,6 +31,7 @@ public:
     std::shared_ptr<TraceSinks> traceSinks() const;
 
 private:
+    friend class NoDestroy<Registry>;
     Registry() = default;
     mutable std::mutex m_mutex;
     std::map<unsigned long, std::shared_ptr<Reader>> m_readers;

@@ -7,9 +7,12 @@
 
 namespace vpcsc::ifd {
 
+// Never destroyed (common/no_destroy.hpp): pcscd exit()s on SIGTERM while its threads may still be
+// inside IFDH* calls; ASan saw a heap use after free there (tests/soak/kill-cycles.sh, pcscd
+// restarted under load) when this was a plain static.
 Registry& Registry::instance() {
-    static Registry registry;
-    return registry;
+    static NoDestroy<Registry> registry;
+    return registry.get();
 }
 
 bool Registry::add(unsigned long lun, std::shared_ptr<Reader> reader) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 
+#include "common/no_destroy.hpp"
 #include "ifd-vpcd/reader.hpp"
 
 namespace vpcsc::ifd {
@@ -24,6 +25,7 @@ public:
     void initLogging();
 
 private:
+    friend class NoDestroy<Registry>;
     Registry() = default;
     mutable std::mutex m_mutex;
     std::map<unsigned long, std::shared_ptr<Reader>> m_readers;
