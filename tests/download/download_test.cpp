@@ -260,7 +260,7 @@ TEST_CASE("download: PrepareDownload refuses with SGP.22 DownloadErrorCode", "[d
         SECTION("CERT.DPpb of another SM-DP+ (OID 2.999.11): invalidCertificate(1)") {
             const Bytes sig1 = authenticate();
             dp.dppbCert = reissued("nist", dp.dppbCert, [](X509* x) {
-                X509_delete_ext(x, X509_get_ext_by_NID(x, NID_subject_alt_name, -1));
+                X509_EXTENSION_free(X509_delete_ext(x, X509_get_ext_by_NID(x, NID_subject_alt_name, -1)));
                 X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, nullptr, NID_subject_alt_name, "RID:2.999.11");
                 X509_add_ext(x, ext, -1);
                 X509_EXTENSION_free(ext);
@@ -311,7 +311,7 @@ TEST_CASE("download: AuthenticateServer keeps the SM-DP+ and checks ctxParams1",
     SECTION("a CERT.DPauth without an SM-DP+ OID: invalidOid(5)") {
         Smdp noOid("nist");
         noOid.dpauthCert = reissued("nist", noOid.dpauthCert, [](X509* x) {
-            X509_delete_ext(x, X509_get_ext_by_NID(x, NID_subject_alt_name, -1));
+            X509_EXTENSION_free(X509_delete_ext(x, X509_get_ext_by_NID(x, NID_subject_alt_name, -1)));
         });
         const Bytes challenge = es10::decodeEuiccChallengeResponse(t->ok(h("BF2E00")));
         const auto r = es10::AuthenticateServerResponse::decode(t->ok(noOid.authenticateServer(challenge).encode()));

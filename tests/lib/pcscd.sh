@@ -98,10 +98,13 @@ pcscd_reader() {
 }
 
 # pcscd_start [NREADERS]: NREADERS readers must show up (default: 2 per entry, vpcd's slots).
+# PCSCD_DEBUG=1 adds -d -a; PCSCD_FLAGS more options (e.g. -d alone).
 pcscd_start() {
     local want=${1:-$(( 2 * $(find "$PCSCD_WORK/reader.conf.d" -type f | wc -l) ))}
     local flags=(-f -c "$PCSCD_WORK/reader.conf.d")
     [ "$PCSCD_DEBUG" = 1 ] && flags+=(-d -a)
+    # shellcheck disable=SC2206
+    [ -z "${PCSCD_FLAGS:-}" ] || flags+=($PCSCD_FLAGS)
     # pcscd is not instrumented: an ASan build's driver needs the runtime loaded first.
     local preload=${LD_PRELOAD:-}
     [ "${VPCSC_SANITIZER:-no}" != address ] || [ -z "${SANITIZER_RUNTIME:-}" ] ||
@@ -125,6 +128,20 @@ pcscd_start() {
 
 pcscd__pid() { cat "$PCSCD_WORK/pcscd.pid" 2>/dev/null; }
 pcscd_alive() { local p; p=$(pcscd__pid) && kill -0 "$p" 2>/dev/null; }
+
+# pcscd_stop: SIGTERM, then wait (20 s at most) until pcscd is gone, so that a new one can bind its
+# readers' ports. `wait` is not enough: `check ... pcscd_start` runs it in a subshell, so it is not
+# this shell's child (an ASan pcscd's exit-time leak check took long enough to show the race).
+pcscd_stop() {
+    local p i
+    p=$(pcscd__pid) || return 0
+    kill -TERM "$p" 2>/dev/null
+    for i in $(seq 400); do
+        { kill -0 "$p" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null; } || return 0
+        sleep 0.05
+    done
+    diag "pcscd ($p) still running 20 s after SIGTERM"; return 1
+}
 
 pcsc_tool() { timeout -k 2 20 "$VPCSC_BENCH" "$@"; }
 

@@ -28,12 +28,7 @@ DEMO_K=465B5CE8B199B49FAA5F0A2EE238A6BC
 DEMO_OPC=CD63CB71954A9F4E48A5994E37A02BAF
 
 # pcscd -d (our driver's messages) without -a.
-pcscd_start_quiet_apdus() {
-    "$PCSCD" -f -d -c "$PCSCD_WORK/reader.conf.d" </dev/null >"$PCSCD_WORK/pcscd.log" 2>&1 &
-    echo $! >"$PCSCD_WORK/pcscd.pid"
-    for _ in $(seq 100); do [ "$(pcsc_tool list 2>/dev/null | wc -l)" -ge 3 ] && return 0; sleep 0.05; done
-    return 1
-}
+pcscd_start_quiet_apdus() { PCSCD_DEBUG=0 PCSCD_FLAGS=-d pcscd_start 3; }
 pcscd_reader "Virtual PCD" "/dev/null:0x8C7B;slots=3;log=comm"
 check "pcscd -d with ifd-vpcd at log=comm, 3 slots" pcscd_start_quiet_apdus
 

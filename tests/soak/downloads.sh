@@ -260,7 +260,7 @@ diag "vicc-smdpp RSS: after round 0 ${rss1} kB, at the end ${rss2} kB; after eac
 # 8 MiB leaves margin for that and still fails on a per-download leak of a session's state
 # (its certificates, keys and BPP, tens of kB) within a few hundred downloads.
 if [ "$R" -ge 2 ]; then
-    check "vicc-smdpp RSS grew by less than 8 MiB after the first round" test $((rss2 - rss1)) -lt 8192
+    rss_grew_less "after the first round: vicc-smdpp" "$rss1" "$rss2" 8192
 else
     skip "vicc-smdpp RSS growth (needs 2 or more rounds)"
 fi

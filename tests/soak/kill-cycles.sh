@@ -70,8 +70,7 @@ for i in $(seq 0 $((N - 1))); do diag "$(tail -1 "$PCSCD_WORK/client.$i.out")"; 
 expect_eq "wrong answers seen by the clients across $SOAK_KILLS kills" 0 "$(sum_field mismatch)"
 check "the clients saw the removals (removal errors, then reconnected)" test "$(sum_field reconnects)" -gt 0
 maxms=$(max_field max_ms)
-check "pcscd RSS grew by less than 8 MiB over the kill cycles (${pcscd_rss0} -> ${pcscd_rss1} kB)" \
-    test $((pcscd_rss1 - pcscd_rss0)) -lt 8192
+rss_grew_less "over the kill cycles: pcscd" "$pcscd_rss0" "$pcscd_rss1" 8192
 check "no SCardTransmit hung (slowest ${maxms} ms, bound 15000 ms: timeout 5 s + scheduling)" test "$maxms" -lt 15000
 diag "$SOAK_KILLS kills in $kill_ms ms; empty seen on $empty_seen checked kills;" \
     "$(sum_field ok) good answers, $(sum_field removals) removal errors, $(sum_field reconnects) reconnects"
@@ -79,7 +78,7 @@ diag "$SOAK_KILLS kills in $kill_ms ms; empty seen on $empty_seen checked kills;
 # --- pcscd restarted under load ------------------------------------------------------------------
 for i in $(seq 0 $((N - 1))); do soak_drive "$i" 3600 --tolerate-removal; done
 sleep 2
-p=$(pcscd__pid); kill -TERM "$p"; wait "$p" 2>/dev/null
+pcscd_stop
 t0=$(date +%s%N)
 check "pcscd restarts" pcscd_start $N
 all_present

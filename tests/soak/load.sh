@@ -78,6 +78,6 @@ expect_eq "each card answered exactly the APDUs its client sent (none lost, none
 diag "total $SOAK_TOTAL_OK APDUs in $ms ms over $N slots: $((SOAK_TOTAL_OK * 1000 / ms)) APDU/s," \
     "$((SOAK_TOTAL_OK * 1000 / ms / N)) per slot"
 diag "RSS pcscd ${pcscd_rss0} -> ${pcscd_rss1} kB; $N vicc together ${vicc_rss0} -> ${vicc_rss1} kB"
-check "pcscd RSS grew by less than 8 MiB under load" test $((pcscd_rss1 - pcscd_rss0)) -lt 8192
-check "the $N vicc RSS together grew by less than $N MiB under load" test $((vicc_rss1 - vicc_rss0)) -lt $((N * 1024))
+rss_grew_less "under load: pcscd" "$pcscd_rss0" "$pcscd_rss1" 8192
+rss_grew_less "under load: the $N vicc together" "$vicc_rss0" "$vicc_rss1" $((N * 1024))
 tap_done
