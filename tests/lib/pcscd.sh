@@ -129,18 +129,19 @@ pcscd_start() {
 pcscd__pid() { cat "$PCSCD_WORK/pcscd.pid" 2>/dev/null; }
 pcscd_alive() { local p; p=$(pcscd__pid) && kill -0 "$p" 2>/dev/null; }
 
-# pcscd_stop: SIGTERM, then wait (20 s at most) until pcscd is gone, so that a new one can bind its
-# readers' ports. `wait` is not enough: `check ... pcscd_start` runs it in a subshell, so it is not
-# this shell's child (an ASan pcscd's exit-time leak check took long enough to show the race).
+# pcscd_stop [SECONDS]: SIGTERM, then wait (default 20 s) until pcscd is gone, so that a new one
+# can bind its readers' ports. `wait` is not enough: `check ... pcscd_start` runs it in a subshell,
+# so it is not this shell's child (an ASan pcscd's exit-time leak check took long enough to show the
+# race).
 pcscd_stop() {
     local p i
     p=$(pcscd__pid) || return 0
     kill -TERM "$p" 2>/dev/null
-    for i in $(seq 400); do
+    for i in $(seq $((${1:-20} * 20))); do
         { kill -0 "$p" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null; } || return 0
         sleep 0.05
     done
-    diag "pcscd ($p) still running 20 s after SIGTERM"; return 1
+    diag "pcscd ($p) still running ${1:-20} s after SIGTERM"; return 1
 }
 
 pcsc_tool() { timeout -k 2 20 "$VPCSC_BENCH" "$@"; }
@@ -201,7 +202,7 @@ pcscd__bail() {
 # EXIT trap: diagnostics on failure, then stop everything we started. Anything missed dies with
 # the pid namespace when this shell (its init) exits.
 pcscd__exit() {
-    local rc=$? f p
+    local rc=$? f
     trap - EXIT TERM INT HUP USR1
     if [ "$rc" -ne 0 ] || [ "${TAP_FAILED:-0}" -ne 0 ]; then
         pcscd_diag 60
@@ -209,10 +210,7 @@ pcscd__exit() {
     fi
     for f in "$PCSCD_WORK"/*.card.pid; do [ -f "$f" ] && card_stop "$(basename "$f" .card.pid)" KILL; done
     if pcscd_alive; then
-        p=$(pcscd__pid)
-        kill -TERM "$p" 2>/dev/null
-        for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done  # leak check
-        kill -KILL "$p" 2>/dev/null
+        pcscd_stop 5 >/dev/null || kill -KILL "$(pcscd__pid)" 2>/dev/null  # 5 s: its leak check
     fi
     for f in "$PCSCD_WORK"/sanitizer.*; do
         [ -s "$f" ] || continue

@@ -177,8 +177,7 @@ else not_ok "profiles from $DEMO_UPP"; sed 's/^/#   /' "$PCSCD_WORK/profiles.log
 pcscd_reader "Virtual PCD" "/dev/null:0x8C7B;slots=$N;timeout=30"
 check "pcscd starts with $N slots in one entry" pcscd_start "$N"
 for i in $(seq 0 $((N - 1))); do card_start "e$i" "$VICC" -t euicc --pki "$PCSCD_WORK/pki$i" -P $((VPCD_PORT + i)); done
-all_present() { local i; for i in $(seq 0 $((N - 1))); do reader_wait "$i" present 10000 || return 1; done; }
-check "all $N eUICCs present" all_present
+check "all $N eUICCs present" soak_all_present $N
 soak_names "$N"
 card_start smdpp "$SMDPP" -H 127.0.0.1 -p "$PORT" --pki "$NIST" -d "$PROFILES"
 check "vicc-smdpp listens on 127.0.0.1:$PORT" smdpp_wait

@@ -23,8 +23,7 @@ pcscd_reader "Virtual PCD" "/dev/null:0x8C7B;slots=$N;timeout=5"
 check "pcscd starts with $N slots" pcscd_start $N
 check "$N card images written" soak_cards $N
 for i in $(seq 0 $((N - 1))); do soak_vicc "$i"; done
-all_present() { local i; for i in $(seq 0 $((N - 1))); do reader_wait "$i" present 10000 || return 1; done; }
-check "all $N cards present" all_present
+check "all $N cards present" soak_all_present $N
 soak_names $N
 check "the $N slot names" test "${#SOAK_READERS[@]}" -ge $N
 pcscd_rss0=$(rss_kb "$(pcscd__pid)")
@@ -55,7 +54,7 @@ kill_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 check "pcscd alive after $SOAK_KILLS card kills" pcscd_alive
 expect_eq "checked kills whose reader did not show empty within 5 s" 0 "$empty_missed"
 expect_eq "restarted cards not present again within 30 s (timeout + reconnect backoff, load margin)" 0 "$present_missed"
-check "all cards present after the kill cycles" all_present
+check "all cards present after the kill cycles" soak_all_present $N
 stop_clients() {
     local i
     for i in $(seq 0 $((N - 1))); do kill -TERM "$(cat "$PCSCD_WORK/client.$i.pid")" 2>/dev/null; done
@@ -81,9 +80,9 @@ sleep 2
 pcscd_stop
 t0=$(date +%s%N)
 check "pcscd restarts" pcscd_start $N
-all_present
+soak_all_present $N
 back_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-check "every vicc reconnected by itself to the new pcscd (all present after ${back_ms} ms)" all_present
+check "every vicc reconnected by itself to the new pcscd (all present after ${back_ms} ms)" soak_all_present $N
 sleep 3
 stop_clients
 for i in $(seq 0 $((N - 1))); do diag "$(tail -1 "$PCSCD_WORK/client.$i.out")"; done

@@ -25,8 +25,7 @@ pcscd_reader "Virtual PCD" "/dev/null:0x8C7B;slots=$N;timeout=30"
 check "pcscd starts with $N slots in one entry" pcscd_start $N
 check "$N card images written" soak_cards $N
 for i in $(seq 0 $((N - 1))); do soak_vicc "$i"; done
-all_present() { local i; for i in $(seq 0 $((N - 1))); do reader_wait "$i" present 10000 || return 1; done; }
-check "all $N cards present" all_present
+check "all $N cards present" soak_all_present $N
 # Each card in its own process group but in the test's session: a session of its own is a scheduler
 # autogroup of its own, and such cards were starved for 10 s at a time (doc/reliability.md, 1).
 proc_field() { sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f"$2"; }  # 3: pgrp, 4: session

@@ -5,6 +5,7 @@
 #   soak_vicc I                  start vicc card I (-f its image, --trace) on slot I as card "vI"
 #   soak_reader I                the PC/SC name of slot I (from `pcsc_tool list`, in slot order)
 #   soak_names N                 the names of slots 0..N-1 into SOAK_READERS (soak_drive uses them)
+#   soak_all_present N           slots 0..N-1 all hold a card
 #   rss_kb PID                   VmRSS of PID in kB (0 when gone)
 #   soak_drive I SECONDS [ARGS]  run soak-client.py drive on slot I in the background, output in
 #                                $PCSCD_WORK/client.I.out, pid in $PCSCD_WORK/client.I.pid
@@ -41,6 +42,9 @@ rss_grew_less() {
     if [ "${VPCSC_SANITIZER:-no}" != no ]; then skip "$what: not meaningful under $VPCSC_SANITIZER sanitizer"; return; fi
     check "$what" test $(($3 - $2)) -lt "$4"
 }
+
+# soak_all_present N: slots 0..N-1 all hold a card (reader_wait's bound each).
+soak_all_present() { local i; for i in $(seq 0 $(($1 - 1))); do reader_wait "$i" present || return 1; done; }
 
 rss_kb() { awk '/^VmRSS:/ {print $2; f=1} END {if (!f) print 0}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
