@@ -96,9 +96,8 @@ HttpResult HttpsEs9Transport::post(const std::string& address, const std::string
             why += " (the server's TLS certificate does not chain to the CA given, or names another host)";
         throw Es9TransportError("ES9+ " + function + " to " + address + ": " + why);
     }
-    res->body = std::move(answer);
-    LOG_DEBUG("ES9+ %s: HTTP %d (%zu bytes)", function.c_str(), res->status, res->body.size());
-    return {res->status, res->body};
+    LOG_DEBUG("ES9+ %s: HTTP %d (%zu bytes)", function.c_str(), res->status, answer.size());
+    return {res->status, std::move(answer)};  // the body went to content_receiver, not res->body
 }
 
 }  // namespace vpcsc::lpa
