@@ -67,8 +67,8 @@ std::optional<json> loadImage(const std::string& path) {
     text << in.rdbuf();
     json image;
     try {
-        image = json::parse(text.str());  // parse_error::what() gives line and column
-    } catch (const json::parse_error& e) {
+        image = json::parse(text.str());  // what() gives line and column
+    } catch (const json::exception& e) {  // parse_error, or out_of_range for a number past 1.8e308
         fail(path, std::string("not a card image: ") + e.what());
     }
     if (!image.is_object()) fail(path, "not a card image: the top level must be a JSON object");

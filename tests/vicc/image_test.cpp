@@ -100,6 +100,11 @@ TEST_CASE("image: errors name the file and what is wrong", "[image]") {
     CHECK(messageFor("{\"atr\": \"3B 9\"}").find("\"atr\" must be a hex string") != std::string::npos);
     CHECK(messageFor("{\"atr\": \"3B\"}").find("2 to 33 bytes") != std::string::npos);
     CHECK(messageFor("").find(path) == 0);
+    // A number past double's range is nlohmann's out_of_range 406, not a parse_error (found by fuzz-image).
+    const std::string huge = messageFor("{\"x\": 1E400}");
+    CHECK(huge.find(path) == 0);
+    CHECK(huge.find("not a card image") != std::string::npos);
+    CHECK(huge.find("number overflow") != std::string::npos);
 }
 
 TEST_CASE("image: saving replaces, always 0600, even over a 0644 file and with umask 0", "[image]") {
