@@ -9,6 +9,7 @@
 #include <httplib.h>
 
 #include "common/log.hpp"
+#include "smdpp/connection_guard.hpp"
 #include "smdpp/es9_handler.hpp"
 #include "vicc/crypto/ossl.hpp"
 
@@ -58,12 +59,14 @@ struct Es9Server::Impl {
     ServerOptions options;
     std::unique_ptr<httplib::Server> server;
     bool bound = false;
-    int listenFd = -1;  // seen by the socket-options hook, for the backlog
+    int listenFd = -1;  // seen by the socket-options hook, for the backlog and the guard
+    std::unique_ptr<ConnectionGuard> guard;  // while run() serves
 
     void serve(const httplib::Request& req, httplib::Response& res) {
         const auto start = std::chrono::steady_clock::now();
         HttpRequest q{req.method, req.path, header(req, "Content-Type"), header(req, "X-Admin-Protocol"), req.body};
         const HttpReply r = handleEs9(smdp, q);
+        if (guard) guard->answered(req.remote_addr, req.remote_port);
         res.status = r.status;
         res.set_header(std::string(es9p::kAdminProtocolHeader), std::string(es9p::kAdminProtocol));
         if (!r.body.empty()) res.set_content(r.body, std::string(es9p::kContentType));
@@ -74,7 +77,7 @@ struct Es9Server::Impl {
     }
 };
 
-Es9Server::Es9Server(Smdp& smdp, ServerOptions options) : m_impl(new Impl{smdp, std::move(options), nullptr}) {
+Es9Server::Es9Server(Smdp& smdp, ServerOptions options) : m_impl(new Impl{smdp, std::move(options), nullptr, false, -1, nullptr}) {
     Impl& d = *m_impl;
     if (d.options.tls) {
         const Credentials& cred = smdp.credentials();
@@ -137,8 +140,14 @@ int Es9Server::bind() {
 }
 
 bool Es9Server::run() {
-    if (!m_impl->bound) bind();
-    return m_impl->server->listen_after_bind();
+    Impl& d = *m_impl;
+    if (!d.bound) bind();
+    // Workers call serve() only inside listen_after_bind(), which joins them before it returns.
+    d.guard = std::make_unique<ConnectionGuard>(
+        d.listenFd, ConnectionGuard::Limits{d.options.requestTimeout, d.options.maxBody + 64 * 1024});
+    const bool ok = d.server->listen_after_bind();
+    d.guard.reset();
+    return ok;
 }
 
 void Es9Server::stop() {

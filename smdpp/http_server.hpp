@@ -20,6 +20,9 @@ struct ServerOptions {
     std::size_t threads = 16;  // concurrent connections (a kept-alive one holds a thread)
     std::size_t maxBody = 256 * 1024;  // an ES9+ request is a few KB
     std::chrono::seconds ioTimeout{10};
+    // A connection must complete each request within this of being accepted or answered, and send
+    // at most maxBody + 64 KiB for it (connection_guard.hpp); else it is closed.
+    std::chrono::seconds requestTimeout{20};
 };
 
 class Es9Server {

@@ -54,6 +54,9 @@ int smdppMain(int argc, char** argv) {
     app.add_option("--confirmation-code-file", ccFile, "the same, read from the first line of FILE")->excludes(ccOpt);
     app.add_option("--session-ttl", ttlSeconds, "seconds an RSP session lives")->capture_default_str()->check(CLI::Range(1u, 86400u));
     app.add_option("--threads", server.threads, "worker threads = concurrent connections")->capture_default_str()->check(CLI::Range(1, 256));
+    unsigned requestSeconds = static_cast<unsigned>(server.requestTimeout.count());
+    app.add_option("--request-timeout", requestSeconds, "seconds a connection has to send each whole request")
+        ->capture_default_str()->check(CLI::Range(1u, 3600u));
     app.add_option("--host-id", config.hostId, "hostId of InitialiseSecureChannel (1-16 bytes)")->capture_default_str();
     app.add_flag("--no-ppk", noPpk, "no ReplaceSessionKeys: protect the profile with the session keys");
     app.add_flag("-v,--verbose", verbosity, "more log output (repeat)");
@@ -65,6 +68,7 @@ int smdppMain(int argc, char** argv) {
     hideSecretArguments(argc, argv, {"--confirmation-code"});  // out of ps and /proc/PID/cmdline
     log::setLevel(levelFor(verbosity));
     server.tls = !plain;
+    server.requestTimeout = std::chrono::seconds(requestSeconds);
     config.address = address.empty() ? server.host + ":" + std::to_string(server.port) : address;
     config.sessionTtl = std::chrono::seconds(ttlSeconds);
     config.replaceSessionKeys = !noPpk;

@@ -90,7 +90,9 @@ struct Server {
     int port = 0;
     std::string curve;
 
-    explicit Server(const std::string& c = "nist", SmdpConfig config = {}, bool tls = true) : curve(c) {
+    explicit Server(const std::string& c = "nist", SmdpConfig config = {}, bool tls = true,
+                    std::chrono::seconds requestTimeout = std::chrono::seconds(60))
+        : curve(c) {
         config.address = kAddress;
         ProfileDirectory profiles(ts48Dir());
         profiles.setDemoSource([] { return euicc::saip::demoProfile(); });
@@ -100,6 +102,7 @@ struct Server {
         opt.tls = tls;
         opt.threads = 16;
         opt.ioTimeout = std::chrono::seconds(30);  // a loaded CI machine must not turn into failures
+        opt.requestTimeout = requestTimeout;
         es9 = std::make_unique<Es9Server>(*smdp, opt);
         port = es9->bind();
         thread = std::thread([this] { es9->run(); });
