@@ -6,8 +6,11 @@
 # the driver's timeout=5 plus slack), and see removal errors; pcscd survives; at the end every slot
 # answers. Then pcscd itself is restarted under load (SIGTERM, start again): every vicc reconnects
 # by itself (its backoff reconnect) and the clients go on with a new PC/SC context.
-: "${SOAK_KILLS:=60}"
-export SOAK_KILLS
+# SOAK_MODE=reversed (tests/soak/kill-cycles-reversed.sh): the same with the roles of vpcd's
+# reversed mode: every card listens (vicc -R) and the driver connects out to it, so the driver
+# reconnects to each restarted card, and after the pcscd restart the new driver to every card.
+: "${SOAK_KILLS:=60}" "${SOAK_MODE:=server}"
+export SOAK_KILLS SOAK_MODE
 export PCSCD_TEST_TIMEOUT=$((SOAK_KILLS / 2 + 120))
 . "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/pcscd.sh"
@@ -19,7 +22,13 @@ pcscd_enter "$@"
 PCSCD_DEBUG=0
 N=4
 tap_plan 16
-pcscd_reader "Virtual PCD" "/dev/null:0x8C7B;slots=$N;timeout=5"
+if [ "$SOAK_MODE" = reversed ]; then
+    pcscd_reader "Virtual PCD" "127.0.0.1:0x8C7B;slots=$N;timeout=5"
+    who_reconnects="the driver reconnected by itself to every card (vicc -R)"
+else
+    pcscd_reader "Virtual PCD" "/dev/null:0x8C7B;slots=$N;timeout=5"
+    who_reconnects="every vicc reconnected by itself to the new pcscd"
+fi
 check "pcscd starts with $N slots" pcscd_start $N
 check "$N card images written" soak_cards $N
 for i in $(seq 0 $((N - 1))); do soak_vicc "$i"; done
@@ -82,7 +91,7 @@ t0=$(date +%s%N)
 check "pcscd restarts" pcscd_start $N
 soak_all_present $N
 back_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-check "every vicc reconnected by itself to the new pcscd (all present after ${back_ms} ms)" soak_all_present $N
+check "$who_reconnects (all present after ${back_ms} ms)" soak_all_present $N
 sleep 3
 stop_clients
 for i in $(seq 0 $((N - 1))); do diag "$(tail -1 "$PCSCD_WORK/client.$i.out")"; done

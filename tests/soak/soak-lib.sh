@@ -2,7 +2,8 @@
 #
 #   SOAK_SECONDS                 load duration (default: the short `make check` value of each test)
 #   soak_cards N                 write N card images ($PCSCD_WORK/cardI.json, soak-client.py image)
-#   soak_vicc I                  start vicc card I (-f its image, --trace) on slot I as card "vI"
+#   soak_vicc I                  start vicc card I (-f its image, --trace) on slot I as card "vI";
+#                                listening for the driver (-R) when SOAK_MODE=reversed
 #   soak_reader I                the PC/SC name of slot I (from `pcsc_tool list`, in slot order)
 #   soak_names N                 the names of slots 0..N-1 into SOAK_READERS (soak_drive uses them)
 #   soak_all_present N           slots 0..N-1 all hold a card
@@ -20,7 +21,10 @@ soak_cards() {
     done
 }
 
-soak_vicc() { card_start "v$1" "$VICC" --trace -P $((VPCD_PORT + $1)) -f "$PCSCD_WORK/card$1.json"; }
+soak_vicc() {
+    card_start "v$1" "$VICC" --trace $([ "${SOAK_MODE:-server}" != reversed ] || echo -R) -P $((VPCD_PORT + $1)) \
+        -f "$PCSCD_WORK/card$1.json"
+}
 
 soak_reader() { pcsc_tool list 2>/dev/null | sed -n "$(($1 + 1))p"; }
 
