@@ -8,7 +8,7 @@
 # SOAK_SECONDS (default 20) sets the load duration; doc/reliability.md has long-run figures.
 : "${SOAK_SECONDS:=20}"
 export SOAK_SECONDS
-export PCSCD_TEST_TIMEOUT=$((SOAK_SECONDS + 90))
+export PCSCD_TEST_TIMEOUT=$((SOAK_SECONDS * 21 / 20 + 90))  # + counting the cards' traces
 . "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/pcscd.sh"
 . "$top_srcdir/tests/soak/soak-lib.sh"
@@ -41,17 +41,31 @@ expect_eq "every card has its own process group in the test's session (cards not
 soak_names $N
 check "the $N slot names" test "${#SOAK_READERS[@]}" -ge $N
 sleep 1
+vicc_rss() { local i s=0; for i in $(seq 0 $((N - 1))); do s=$((s + $(rss_kb "$(cat "$PCSCD_WORK/v$i.card.pid")"))); done; echo $s; }
+# RSS over time for long runs (a one-time growth levels off, a leak keeps climbing): a line every
+# SOAK_RSS_EVERY seconds (default 60) while the clients run.
+rss_samples() {
+    local t=0 every=${SOAK_RSS_EVERY:-60}
+    while sleep "$every"; do
+        t=$((t + every))
+        echo "${t} s: pcscd $(rss_kb "$(pcscd__pid)") kB, $N vicc $(vicc_rss) kB"
+    done >"$PCSCD_WORK/rss.log"
+}
 pcscd_rss0=$(rss_kb "$(pcscd__pid)")
-vicc_rss0=0; for i in $(seq 0 $((N - 1))); do vicc_rss0=$((vicc_rss0 + $(rss_kb "$(cat "$PCSCD_WORK/v$i.card.pid")"))); done
+vicc_rss0=$(vicc_rss)
 t0=$(date +%s%N)
 # --tolerate-removal: a transmit that fails is counted (and fails the run below), the client
 # reconnects and goes on, so that one failure does not hide the rest of the run.
 for i in $(seq 0 $((N - 1))); do soak_drive "$i" "$SOAK_SECONDS" --tolerate-removal; done
+rss_samples &
+sampler=$!
 soak_collect $N
+kill "$sampler"; wait "$sampler" 2>/dev/null
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 pcscd_rss1=$(rss_kb "$(pcscd__pid)")
-vicc_rss1=0; for i in $(seq 0 $((N - 1))); do vicc_rss1=$((vicc_rss1 + $(rss_kb "$(cat "$PCSCD_WORK/v$i.card.pid")"))); done
+vicc_rss1=$(vicc_rss)
 for i in $(seq 0 $((N - 1))); do diag "$(tail -1 "$PCSCD_WORK/client.$i.out")"; done
+while read -r line; do diag "RSS after $line"; done <"$PCSCD_WORK/rss.log"
 check "every client ran to its end without a wrong answer" test "$SOAK_FAILED_CLIENTS" = 0
 mism=0 errs=0 low=0
 for i in $(seq 0 $((N - 1))); do
