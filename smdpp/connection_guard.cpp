@@ -77,7 +77,7 @@ struct ConnectionGuard::Seen {
     std::uint64_t received = 0;  // tcpi_bytes_received
 };
 
-ConnectionGuard::ConnectionGuard(int listenFd, Limits limits) : m_listenFd(listenFd), m_limits(limits) {
+ConnectionGuard::ConnectionGuard(int listenFd, Limits limits) : m_limits(limits) {
     sockaddr_storage a{};
     socklen_t len = sizeof a;
     if (::getsockname(listenFd, reinterpret_cast<sockaddr*>(&a), &len) == 0) {

@@ -63,7 +63,6 @@ private:
     void check(const Seen& s, std::chrono::steady_clock::time_point now);
     bool shutDown(unsigned inode) const;
 
-    const int m_listenFd;
     const Limits m_limits;
     int m_family = 0;
     int m_port = 0;
