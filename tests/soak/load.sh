@@ -44,9 +44,13 @@ sleep 1
 vicc_rss() { local i s=0; for i in $(seq 0 $((N - 1))); do s=$((s + $(rss_kb "$(cat "$PCSCD_WORK/v$i.card.pid")"))); done; echo $s; }
 # RSS over time for long runs (a one-time growth levels off, a leak keeps climbing): a line every
 # SOAK_RSS_EVERY seconds (default 60) while the clients run.
+# Stopped with SIGTERM, it ends its sleep too (a foreground sleep would outlive it).
 rss_samples() {
-    local t=0 every=${SOAK_RSS_EVERY:-60}
-    while sleep "$every"; do
+    local t=0 every=${SOAK_RSS_EVERY:-60} nap=
+    trap 'kill "$nap" 2>/dev/null; exit 0' TERM
+    while :; do
+        sleep "$every" & nap=$!
+        wait "$nap"
         t=$((t + every))
         echo "${t} s: pcscd $(rss_kb "$(pcscd__pid)") kB, $N vicc $(vicc_rss) kB"
     done >"$PCSCD_WORK/rss.log"
