@@ -2,10 +2,11 @@
 the C++ code, and a USIM session through pcscd checked against it.
 
   lpa-e2e.py upp FILE           prints: ICCID IMSI ALGORITHM K OPC PINS  (from the SAIP DER;
-                                PINS = REF:VALUE,... in hex, e.g. 01:30303030FFFFFFFF)
+                                PINS = REF:VALUE:ATTRIBUTES,... in hex, e.g. 01:30303030FFFFFFFF:06)
   lpa-e2e.py usim READER IMSI ALGORITHM K OPC PINS
         resets the card (SCardReconnect with SCARD_RESET_CARD), selects ADF.USIM through EF.DIR,
-        verifies PIN1 (and the ADF's local PIN 81) as a handset would when they are enabled,
+        checks that PIN1 is enabled or disabled as its pinAttributes b1 says, verifies PIN1 (and
+        the ADF's local PIN 81) as a handset would when they are enabled,
         reads EF.IMSI and runs AUTHENTICATE (3G context) with RES/CK/IK checked against the
         algorithm computed here: 'milenage' (TS 35.206, tests/integration/sim-usim.py's class) or
         'xor' (the test algorithm of TS 34.108 §8.1.2 that the TS.48 profiles use).
@@ -68,11 +69,13 @@ def upp_info(path):
             alg = {1: "milenage", 3: "xor"}.get(child(p, 0x80)[0], "unsupported")
             aka = (alg, child(p, 0x82).hex(), child(p, 0x83).hex())
         elif tag == PE_PIN:
-            # pinCodes [1] → pinconfig [0] SEQUENCE OF { keyReference [0], pinValue [1], ... }
+            # pinCodes [1] → pinconfig [0] SEQUENCE OF { keyReference [0], pinValue [1],
+            # unblockingPINReference [2], pinAttributes [3] DEFAULT 7, ... }
             lst = child(child(pe, 0xA1), 0xA0)
             for _, conf in tlvs(lst or b""):
                 ref = int.from_bytes(child(conf, 0x80), "big")
-                pins.setdefault(ref, child(conf, 0x81).hex())
+                attrs = child(conf, 0x83)
+                pins.setdefault(ref, "%s:%02x" % (child(conf, 0x81).hex(), attrs[-1] if attrs else 7))
     print(iccid, imsi, *aka, ",".join("%02x:%s" % kv for kv in sorted(pins.items())))
 
 
@@ -143,8 +146,16 @@ def usim(reader_name, imsi, alg, k, opc, pins):
         return
     _, sw = apdu("00A40404%02X%s" % (len(aid), aid.hex()))
     report(sw == 0x9000, "SELECT ADF.USIM by AID", hex(sw))
-    # TS 102 221 §11.1.9: VERIFY without data tells whether a PIN is still to be presented (63Cx).
-    for ref, value in (p.split(":") for p in pins.split(",") if p):
+    # TS 102 221 §11.1.9: VERIFY without data tells whether a PIN is still to be presented (63Cx);
+    # a PIN the package installs disabled (pinAttributes b1 = 0) answers 9000.
+    pins = [p.split(":") for p in pins.split(",") if p]
+    pin1 = next((int(a, 16) for r, _, a in pins if int(r, 16) == 1), None)
+    _, sw = apdu("00200001")
+    want = 0x9000 if pin1 is not None and not pin1 & 1 else 0x63C0
+    report(sw & (0xFFFF if want == 0x9000 else 0xFFF0) == want,
+           "PIN1 status %s as pinAttributes %s says" % ("9000" if want == 0x9000 else "63Cx",
+                                                         "%02X" % pin1 if pin1 is not None else "-"), hex(sw))
+    for ref, value, _ in pins:
         if int(ref, 16) in (0x01, 0x81):
             _, sw = apdu("002000" + ref)
             if sw >> 4 == 0x63C:

@@ -28,7 +28,7 @@ pcscd_enter "$@"
 
 PACKAGES=()
 if [ -d "$TS48" ]; then for f in "$TS48"/*.der; do [ -f "$f" ] && PACKAGES+=("$f"); done; fi
-PER_PACKAGE=18
+PER_PACKAGE=19
 tap_plan $((6 + PER_PACKAGE * ${#PACKAGES[@]} + 1 + PER_PACKAGE + 2 + PER_PACKAGE + 12))
 [ ${#PACKAGES[@]} -gt 0 ] || diag "no TS.48 packages in $TS48 (VPCSC_TS48_DIR): their points are not run"
 
@@ -75,7 +75,7 @@ lifecycle() {
     out=$(lpa profile list)
     expect_eq "$tag: profile list shows it enabled" '"enabled"' \
         "$(jqc "$out" ".payload.data[] | select(.iccid == \"$iccid\") | .profileState")"
-    # After a reset the card is the profile's USIM (4 points from the helper).
+    # After a reset the card is the profile's USIM (5 points from the helper).
     n=0
     while IFS= read -r line; do
         case $line in
@@ -84,7 +84,7 @@ lifecycle() {
             *) diag "$line" ;;
         esac
     done < <(timeout -k 2 30 /usr/bin/python3 "$HELPER" usim "$READER" "$imsi" "$alg" "$k" "$opc" "$pins" 2>&1)
-    while [ $n -lt 4 ]; do not_ok "$tag: USIM check did not run"; n=$((n + 1)); done
+    while [ $n -lt 5 ]; do not_ok "$tag: USIM check did not run"; n=$((n + 1)); done
     out=$(lpa "${ca[@]}" notification process "$seq" --remove)
     expect_eq "$tag: the install notification is delivered (handleNotification 204) and removed" \
         "{\"notificationAddress\":\"127.0.0.1:$port\",\"profileManagementOperation\":\"install\",\"removed\":true,\"seqNumber\":$seq}" \
@@ -140,7 +140,7 @@ for f in "${PACKAGES[@]}"; do lifecycle "$(basename "$f" .der)" "$f" "$NIST/ci.p
 card_stop smdpp
 card_start smdpp "$SMDPP"
 check "vicc-smdpp with no options listens on 127.0.0.1:8443" smdpp_wait 8443
-lifecycle DEMO "info:8900101234567890120 001010123456789 milenage 465b5ce8b199b49faa5f0a2ee238a6bc cd63cb71954a9f4e48a5994e37a02baf 01:31323334ffffffff" "" 8443
+lifecycle DEMO "info:8900101234567890120 001010123456789 milenage 465b5ce8b199b49faa5f0a2ee238a6bc cd63cb71954a9f4e48a5994e37a02baf 01:31323334ffffffff:07" "" 8443
 
 # brainpoolP256r1: another eUICC and SM-DP+ on the brainpool PKI (DPtls stays P-256).
 card_stop vicc

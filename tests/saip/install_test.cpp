@@ -95,9 +95,18 @@ TEST_CASE("install: every TS.48 profile presents its USIM through APDUs", "[saip
         REQUIRE(body(r).size() > 20);
         CHECK(hx(ByteView(body(r)).subspan(4, 12)) == kUsimAid);
 
-        // SELECT ADF.USIM by that AID; EF.IMSI needs PIN1.
+        // SELECT ADF.USIM by that AID; EF.IMSI needs PIN1, which the packages give disabled
+        // (pinAttributes '06': b1 = 0), so it reads at once and the PIN status is 9000.
         CHECK(sw(send(card, std::string("00A4040C0C") + kUsimAid)) == "9000");
         CHECK(sw(send(card, "00A4000C026F07")) == "9000");
+        CHECK(hx(send(card, "00B0000009")) == std::string(kImsi) + "9000");
+        CHECK(sw(send(card, "00200001")) == "9000");
+        // ENABLE PIN (TS 102 221 §11.1.12): from then on EF.IMSI needs VERIFY.
+        CHECK(sw(send(card, "0028000108 30303030FFFFFFFF")) == "9000");
+        card.powerOn();
+        CHECK(sw(send(card, std::string("00A4040C0C") + kUsimAid)) == "9000");
+        CHECK(sw(send(card, "00A4000C026F07")) == "9000");
+        CHECK(sw(send(card, "00200001")) == "63C3");
         CHECK(sw(send(card, "00B0000009")) == "6982");
         CHECK(sw(send(card, "0020000108 3131313131313131")) == "63C2");  // wrong PIN: 2 tries left
         CHECK(sw(send(card, "0020000108 30303030FFFFFFFF")) == "9000");
@@ -161,6 +170,7 @@ TEST_CASE("restore: the saved image gives the same answers and keeps the keys", 
     card.powerOn();
     CHECK(sw(send(card, std::string("00A4040C0C") + kUsimAid)) == "9000");
     CHECK(sw(send(card, "0020000108 30303030FFFFFFFF")) == "9000");
+    CHECK(sw(send(card, "0028000108 30303030FFFFFFFF")) == "9000");  // ENABLE PIN1 (installed disabled)
     CHECK(sw(send(card, "00A4000C026F7B")) == "9000");  // EF.FPLMN, update with PIN1
     CHECK(sw(send(card, "00D600000C 00F110FFFFFFFFFFFFFFFFFF")) == "9000");
     const auto image = card.saveState();
@@ -168,7 +178,7 @@ TEST_CASE("restore: the saved image gives the same answers and keeps the keys", 
     back->powerOn();
     CHECK(sw(send(*back, std::string("00A4040C0C") + kUsimAid)) == "9000");
     CHECK(sw(send(*back, "00A4000C026F7B")) == "9000");
-    CHECK(sw(send(*back, "00B000000C")) == "6982");  // PIN1 state is volatile
+    CHECK(sw(send(*back, "00B000000C")) == "6982");  // enabled is kept, verified is volatile
     CHECK(sw(send(*back, "0020000108 30303030FFFFFFFF")) == "9000");
     Bytes r = send(*back, "00B000000C");
     CHECK(hx(r) == "00F110FFFFFFFFFFFFFFFFFF9000");
@@ -233,6 +243,7 @@ TEST_CASE("demoProfile: our own UPP installs and answers with its test values", 
     CHECK(sw(send(card, std::string("00A4040C0C") + kUsimAid)) == "9000");
     CHECK(sw(send(card, "00A4000C026F07")) == "9000");
     CHECK(sw(send(card, "00B0000009")) == "6982");
+    CHECK(sw(send(card, "00200001")) == "63C3");  // PIN1 enabled: pinAttributes absent = 7 (b1 set)
     CHECK(sw(send(card, "0020000108 31323334FFFFFFFF")) == "9000");
     CHECK(hx(send(card, "00B0000009")) == "0809101010325476989000");  // 001010123456789
     CHECK(sw(send(card, "00D6000009 080910101032547698")) == "6982");   // update needs ADM

@@ -83,6 +83,7 @@ private:
     std::size_t m_files = 0;
     std::map<std::uint8_t, vicc::Pin> m_pins;
     std::map<std::uint8_t, std::uint8_t> m_pinPuk;  // PIN reference -> PUK reference
+    bool m_pin1Disabled = false;                    // pinAttributes b1 = 0 for PIN1
     struct Puk {
         Bytes value;
         std::uint8_t max, left;
@@ -403,11 +404,12 @@ void Installer::pinCodes(const Pe& pe) {
     for (const auto& c : tlv::parseAll(list->value)) {
         std::optional<std::uint8_t> ref, puk;
         Bytes value;
-        unsigned attempts = 0x33;
+        unsigned attempts = 0x33, attributes = 0x07;
         for (const auto& f : tlv::parseAll(c.value)) {
             if (f.tag == 0x80) ref = static_cast<std::uint8_t>(decodeUint(f.value, pe.index, "PIN keyReference"));
             if (f.tag == 0x81) value = f.valueBytes();
             if (f.tag == 0x82) puk = static_cast<std::uint8_t>(decodeUint(f.value, pe.index, "unblockingPINReference"));
+            if (f.tag == 0x83) attributes = decodeUint(f.value, pe.index, "pinAttributes");
             if (f.tag == 0x84) attempts = decodeUint(f.value, pe.index, "PIN attempts");
         }
         if (!ref || value.size() != 8) fail("PINConfiguration needs a keyReference and an 8-byte value");
@@ -415,6 +417,9 @@ void Installer::pinCodes(const Pe& pe) {
         if (max == 0 || left > max) fail("PIN attempts out of range");
         if (m_pins.count(*ref)) continue;  // one card-wide table: the first definition (the USIM's) wins
         m_pins[*ref] = vicc::Pin(*ref, value, max, left);
+        // pinAttributes b1 = 0: the PIN starts disabled (the TS.48 packages give PIN1 '06', ADM '03').
+        // Only PIN1 can be disabled on the card (TS 102 221 §11.1.11 as vicc/sim models it).
+        if (*ref == vicc::sim::kPin1 && !(attributes & 0x01)) m_pin1Disabled = true;
         if (puk) m_pinPuk[*ref] = *puk;
     }
 }
@@ -549,6 +554,7 @@ InstalledProfile Installer::run(ByteView upp) {
 
     auto card = std::make_unique<vicc::sim::UsimCard>(kProfileAtr, std::move(m_fs));
     for (auto& [ref, pin] : m_pins) card->pins()[ref] = pin;
+    if (m_pin1Disabled) card->disabledPins().insert(vicc::sim::kPin1);
     for (const auto& [pin, pukRef] : m_pinPuk) {
         const auto it = m_puks.find(pukRef);
         if (it == m_puks.end()) throw SaipError("a PIN names a PUK that pukCodes does not define", 0);
