@@ -4,6 +4,7 @@
 #include "common/tlv.hpp"
 #include "lpa/output.hpp"
 #include "vicc/crypto/digest.hpp"
+#include "vicc/euicc/certs.hpp"
 
 namespace vpcsc::lpa {
 
@@ -109,6 +110,17 @@ DownloadResult Session::run(const DownloadRequest& req) {
         DownloadError e("es10b_authenticate_server", "AuthenticateServer failed: error " + std::to_string(r.error->code));
         e.es10Code = r.error->code;
         fail(std::move(e));
+    }
+
+    // The Activation Code's SM-DP+ OID against the certificate the eUICC has just verified.
+    if (req.smdpOid) {
+        const std::string oid = step("es10b_authenticate_server", [&] {
+            return euicc::registeredId(vicc::crypto::Certificate::fromDer(ia.serverCertificate));
+        });
+        if (oid != *req.smdpOid)
+            fail(DownloadError("es10b_authenticate_server", "CERT.DPauth names SM-DP+ OID " + (oid.empty() ? "(none)" : oid) +
+                                                                ", the activation code " + *req.smdpOid),
+                 kCancelUndefinedReason);
     }
 
     // 4. ES9+ authenticateClient (§5.6.3).

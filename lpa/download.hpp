@@ -22,6 +22,9 @@ struct DownloadRequest {
     std::string smdpAddress;  // sent verbatim as smdpAddress (host[:port])
     std::optional<std::string> matchingId;
     std::optional<std::string> confirmationCode;
+    // From an Activation Code: the OID CERT.DPauth must name (subjectAltName registeredID); checked
+    // once the eUICC has verified that certificate in AuthenticateServer (SGP.22 §4.1).
+    std::optional<std::string> smdpOid;
     std::optional<Bytes> imei;  // 8 bytes BCD
     Bytes tac = fromHex("35290611");  // what lpac sends (research notes §2.4)
 };

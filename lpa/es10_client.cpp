@@ -85,6 +85,12 @@ std::int64_t Es10Client::setNickname(ByteView iccid, const std::string& nickname
     return es10::decodeResult(m_ch.transmit(req.encode()), es10::kTagSetNickname);
 }
 
+std::int64_t Es10Client::setDefaultDpAddress(const std::string& address) {
+    es10::SetDefaultDpAddressRequest req;
+    req.defaultDpAddress = address;
+    return es10::decodeResult(m_ch.transmit(req.encode()), es10::kTagSetDefaultDpAddress);
+}
+
 es10::ListNotificationResponse Es10Client::listNotification() {
     return es10::ListNotificationResponse::decode(m_ch.transmit(es10::ListNotificationRequest{}.encode()));
 }

@@ -38,6 +38,8 @@ public:
 
     // ES10a GetEuiccConfiguredAddresses (BF3C).
     euicc::es10::EuiccConfiguredAddresses getConfiguredAddresses();
+    // ES10a SetDefaultDpAddress (BF3F {80 address}; empty removes it): the result code.
+    std::int64_t setDefaultDpAddress(const std::string& address);
     // ES10c GetProfilesInfo (BF2D 00 as lpac sends it: no search criteria, no tag list).
     euicc::es10::ProfileInfoListResponse getProfilesInfo(const euicc::es10::ProfileInfoListRequest& request = {});
     // ES10c Enable / Disable / Delete / SetNickname: the result code (0 ok, es10::result::*).

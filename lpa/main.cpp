@@ -14,6 +14,7 @@
 
 #include "common/log.hpp"
 #include "common/secret_args.hpp"
+#include "lpa/activation_code.hpp"
 #include "lpa/download.hpp"
 #include "lpa/es10_channel.hpp"
 #include "lpa/es10_client.hpp"
@@ -39,7 +40,7 @@ struct Options {
     bool insecure = false;
     int verbose = 0;
     // download
-    std::string smdp, matchingId, confirmationCode, imei;
+    std::string smdp, matchingId, confirmationCode, imei, activationCode;
     // profile
     std::string id, nickname;
     bool refresh = false;
@@ -117,11 +118,38 @@ json profileList(Es10Client& c) {
     return a;
 }
 
-json download(Es10Client& c, const Options& o) {
+// Where to download from: -a's Activation Code, else -s/-m, else the eUICC's default SM-DP+
+// address (GetEuiccConfiguredAddresses, SGP.22 §3.1.3 "Default SM-DP+ Address").
+DownloadRequest downloadTarget(Es10Client& c, const Options& o) {
     DownloadRequest req;
-    req.smdpAddress = o.smdp;
-    if (!o.matchingId.empty()) req.matchingId = o.matchingId;
+    if (!o.activationCode.empty()) {
+        ActivationCode ac;
+        try {
+            ac = parseActivationCode(o.activationCode);
+        } catch (const std::invalid_argument& e) {
+            throw CommandError("download", e.what());
+        }
+        if (ac.confirmationCodeRequired && o.confirmationCode.empty())
+            throw CommandError("download", "the activation code requires a confirmation code (-c)");
+        req.smdpAddress = ac.smdpAddress;
+        if (!ac.matchingId.empty()) req.matchingId = ac.matchingId;  // an empty AC_Token: none sent
+        req.smdpOid = ac.smdpOid;
+    } else if (!o.smdp.empty()) {
+        req.smdpAddress = o.smdp;
+        if (!o.matchingId.empty()) req.matchingId = o.matchingId;
+    } else {
+        const auto a = c.getConfiguredAddresses();
+        if (!a.defaultDpAddress || a.defaultDpAddress->empty())
+            throw CommandError("es10a_get_euicc_configured_addresses", "no -s or -a, and the eUICC has no default SM-DP+ address");
+        req.smdpAddress = *a.defaultDpAddress;
+        if (!o.matchingId.empty()) req.matchingId = o.matchingId;
+    }
     if (!o.confirmationCode.empty()) req.confirmationCode = o.confirmationCode;
+    return req;
+}
+
+json download(Es10Client& c, const Options& o) {
+    DownloadRequest req = downloadTarget(c, o);
     if (!o.imei.empty()) {
         try {
             req.imei = imeiFromString(o.imei);
@@ -130,7 +158,7 @@ json download(Es10Client& c, const Options& o) {
         }
     }
     auto http = https(o);
-    Es9Client es9(*http, o.smdp);
+    Es9Client es9(*http, req.smdpAddress);
     try {
         const DownloadResult r = downloadProfile(c, es9, req);
         return {{"iccid", iccidToString(r.metadata.iccid)},
@@ -203,6 +231,8 @@ int run(int argc, char** argv) {
     app.add_flag("-v,--verbose", o.verbose, "more diagnostics on stderr (-vv: APDUs)");
 
     auto* chip = app.add_subcommand("chip-info", "EID, configured addresses, EUICCInfo2");
+    auto* defaultSmdp = app.add_subcommand("default-smdp", "set the eUICC's default SM-DP+ address (SetDefaultDpAddress)");
+    defaultSmdp->add_option("address", o.smdp, "host[:port]; \"\" removes it")->required();
     auto* profile = app.add_subcommand("profile", "list, enable, disable, delete, nickname");
     profile->require_subcommand(1);
     auto* pList = profile->add_subcommand("list", "installed profiles (GetProfilesInfo)");
@@ -215,8 +245,12 @@ int run(int argc, char** argv) {
     pNick->add_option("nickname", o.nickname, "the new nickname (empty clears it)")->required();
 
     auto* dl = app.add_subcommand("download", "download and install a profile from an SM-DP+");
-    dl->add_option("-s,--smdp", o.smdp, "SM-DP+ address host[:port], sent verbatim as smdpAddress")->required();
-    dl->add_option("-m,--matching-id", o.matchingId, "matchingId (activation code token)");
+    auto* smdp = dl->add_option("-s,--smdp", o.smdp,
+                                "SM-DP+ address host[:port], sent verbatim as smdpAddress (default: the eUICC's default SM-DP+)");
+    auto* mid = dl->add_option("-m,--matching-id", o.matchingId, "matchingId (activation code token)");
+    dl->add_option("-a,--activation-code", o.activationCode, "activation code [LPA:]1$SMDP$MATCHINGID[$OID[$1]]")
+        ->excludes(smdp)
+        ->excludes(mid);
     dl->add_option("-c,--confirmation-code", o.confirmationCode, "confirmation code, when the SM-DP+ requires one");
     dl->add_option("-i,--imei", o.imei, "IMEI sent in deviceInfo (14-16 digits)");
 
@@ -247,6 +281,7 @@ int run(int argc, char** argv) {
         step = "command";
         json data;
         if (*chip) step = "es10c_get_eid", data = chipInfo(c);
+        else if (*defaultSmdp) step = "es10a_set_default_dp_address", checkResult(step.c_str(), c.setDefaultDpAddress(o.smdp), "unknown");
         else if (*pList) step = "es10c_get_profiles_info", data = profileList(c);
         else if (*pEnable) step = "es10c_enable_profile", checkResult(step.c_str(), c.enableProfile(profileIdFromString(o.id), o.refresh), "profileNotInDisabledState");
         else if (*pDisable) step = "es10c_disable_profile", checkResult(step.c_str(), c.disableProfile(profileIdFromString(o.id), o.refresh), "profileNotInEnabledState");

@@ -240,3 +240,25 @@ TEST_CASE("lpa download in-process: a confirmation code is required, checked, an
     CHECK(rig.download(mid, "1234").result.data.success);
     CHECK(rig.profiles().size() == 1);
 }
+
+TEST_CASE("lpa download in-process: an activation code's SM-DP+ OID must be CERT.DPauth's") {
+    const std::string mid = someProfile();
+    Rig rig("nist", ts48Dir());
+    DownloadRequest r;
+    r.smdpAddress = "127.0.0.1:8443";
+    r.matchingId = mid;
+    r.smdpOid = "2.999.11";  // the test PKI's DPauth carries RID 2.999.10 (make-test-pki.sh)
+    try {
+        downloadProfile(*rig.es10c, *rig.es9, r);
+        FAIL("a download with another SM-DP+'s OID succeeded");
+    } catch (const DownloadError& e) {
+        CHECK(e.step == "es10b_authenticate_server");
+        CHECK(std::string(e.what()).find("2.999.10") != std::string::npos);
+        CHECK(e.cancelled);
+        CHECK(rig.smdp->sessions().size() == 0);  // ES9+ cancelSession reached the SM-DP+
+    }
+    CHECK(rig.profiles().empty());
+    r.smdpOid = "2.999.10";
+    CHECK(downloadProfile(*rig.es10c, *rig.es9, r).result.data.success);
+    CHECK(rig.profiles().size() == 1);
+}

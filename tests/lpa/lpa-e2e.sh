@@ -29,7 +29,7 @@ pcscd_enter "$@"
 PACKAGES=()
 if [ -d "$TS48" ]; then for f in "$TS48"/*.der; do [ -f "$f" ] && PACKAGES+=("$f"); done; fi
 PER_PACKAGE=19
-tap_plan $((6 + PER_PACKAGE * ${#PACKAGES[@]} + 1 + PER_PACKAGE + 2 + PER_PACKAGE + 12))
+tap_plan $((6 + PER_PACKAGE * ${#PACKAGES[@]} + 1 + PER_PACKAGE + 2 + PER_PACKAGE + 12 + 10))
 [ ${#PACKAGES[@]} -gt 0 ] || diag "no TS.48 packages in $TS48 (VPCSC_TS48_DIR): their points are not run"
 
 # Profiles are served from a temporary directory, never from the source tree.
@@ -180,6 +180,31 @@ out=$(lpa --ca "$BRP/ci.pem" download -s 127.0.0.1:8445 -m "$MID" -c 4711)
 expect_eq "the right confirmation code: installed" 0 "$(jqc "$out" .payload.code)"
 out=$(lpa profile delete "$(jqc "$out" -r .payload.data.iccid)")
 expect_eq "... and deleted" 0 "$(jqc "$out" .payload.code)"
+
+# Activation codes (SGP.22 §4.1) and the eUICC's default SM-DP+ address (10 points), same pair.
+# The test PKI's DPauth names SM-DP+ OID 2.999.10 (make-test-pki.sh).
+out=$(lpa --ca "$BRP/ci.pem" download -a "LPA:1\$127.0.0.1:8445\$$MID\$2.999.10\$1"); rc=$?
+expect_eq "activation code with the confirmation code flag, no -c: refused before any call" \
+    '[1,"download"]' "[$rc,$(jqc "$out" .payload.message)]"
+out=$(lpa --ca "$BRP/ci.pem" download -a "LPA:1\$127.0.0.1:8445\$$MID\$2.999.99" -c 4711); rc=$?
+expect_eq "activation code naming another SM-DP+ OID: refused after AuthenticateServer, session cancelled" \
+    '[1,"es10b_authenticate_server",true]' "[$rc,$(jqc "$out" '.payload.message, .payload.data.cancelled' | paste -sd,)]"
+out=$(lpa --ca "$BRP/ci.pem" download -a "2\$127.0.0.1:8445\$$MID"); rc=$?
+expect_eq "activation code of an unknown format: refused" '[1,"download"]' "[$rc,$(jqc "$out" .payload.message)]"
+out=$(lpa --ca "$BRP/ci.pem" download -a "LPA:1\$127.0.0.1:8445\$$MID\$2.999.10\$1" -c 4711)
+expect_eq "activation code LPA:1\$127.0.0.1:8445\$$MID\$2.999.10\$1 with -c: installed" 0 "$(jqc "$out" .payload.code)"
+out=$(lpa profile delete "$(jqc "$out" -r .payload.data.iccid)")
+expect_eq "... and deleted" 0 "$(jqc "$out" .payload.code)"
+out=$(lpa default-smdp 127.0.0.1:8445)
+expect_eq "default-smdp sets the eUICC's default SM-DP+ (SetDefaultDpAddress)" 0 "$(jqc "$out" .payload.code)"
+expect_eq "chip-info shows it" '"127.0.0.1:8445"' "$(jqc "$(lpa chip-info)" .payload.data.EuiccConfiguredAddresses.defaultDpAddress)"
+out=$(lpa --ca "$BRP/ci.pem" download -m "$MID" -c 4711)
+expect_eq "download without -s goes to the default SM-DP+" 0 "$(jqc "$out" .payload.code)"
+out=$(lpa profile delete "$(jqc "$out" -r .payload.data.iccid)")
+expect_eq "... and deleted" 0 "$(jqc "$out" .payload.code)"
+lpa default-smdp "" >/dev/null
+out=$(lpa --ca "$BRP/ci.pem" download -m "$MID" -c 4711); rc=$?
+expect_eq "without -s and with no default SM-DP+: refused" '[1,"es10a_get_euicc_configured_addresses"]' "[$rc,$(jqc "$out" .payload.message)]"
 check "vicc and vicc-smdpp are still running" eval 'card_running vicc && card_running smdpp'
 card_stop smdpp
 card_stop vicc

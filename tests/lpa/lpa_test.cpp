@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "lpa/activation_code.hpp"
 #include "lpa/download.hpp"
 #include "lpa/es10_channel.hpp"
 #include "lpa/es10_client.hpp"
@@ -169,6 +170,28 @@ TEST_CASE("lpa: SM-DP+ addresses are host[:port], used verbatim") {
     CHECK(parseAddress("[::1]:9443").port == 9443);
     for (const char* bad : {"", ":443", "host:", "host:0", "host:65536", "host:12a", "ho st", "host/path", "[::1"})
         CHECK_THROWS_AS(parseAddress(bad), std::invalid_argument);
+}
+
+TEST_CASE("lpa: activation codes as SGP.22 §4.1 writes them") {
+    ActivationCode ac = parseActivationCode("LPA:1$rsp.example.com$04386-AGYFT-A74Y8-3F815");
+    CHECK(ac.smdpAddress == "rsp.example.com");
+    CHECK(ac.matchingId == "04386-AGYFT-A74Y8-3F815");
+    CHECK(!ac.smdpOid);
+    CHECK(!ac.confirmationCodeRequired);
+    ac = parseActivationCode("1$127.0.0.1:8443$$1.3.6.1.4.1.31746$1");  // no scheme, empty token
+    CHECK(ac.smdpAddress == "127.0.0.1:8443");
+    CHECK(ac.matchingId.empty());
+    CHECK(ac.smdpOid == std::optional<std::string>("1.3.6.1.4.1.31746"));
+    CHECK(ac.confirmationCodeRequired);
+    ac = parseActivationCode("lpa:1$[::1]:9443$DEMO$$");  // empty OID and flag fields
+    CHECK(ac.smdpAddress == "[::1]:9443");
+    CHECK(!ac.smdpOid);
+    CHECK(!ac.confirmationCodeRequired);
+    for (const char* bad : {"", "LPA:", "1", "1$host", "2$host$id", "LPA:1$$id", "1$ho st$id", "1$host:0$id",
+                            "1$host$id$1.x", "1$host$id$1.$1", "1$host$id$.1", "1$host$id$1.2$yes",
+                            "1$host$id$1.2$1$extra", "1$host$i\td", "1$host$\xC3\xA9"})
+        CHECK_THROWS_AS(parseActivationCode(bad), std::invalid_argument);
+    CHECK_THROWS_AS(parseActivationCode("1$host$" + std::string(250, 'A')), std::invalid_argument);
 }
 
 TEST_CASE("lpa: profile and notification requests are byte for byte lpac's (research notes §2.3)") {
