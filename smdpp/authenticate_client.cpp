@@ -1,7 +1,8 @@
 // ES9+.AuthenticateClient (SGP.22 v2.5 §5.6.3, procedure §3.1.3.1 / §3.0.1): the eUICC's answer to
 // AuthenticateServer. Verifies CERT.EUM and CERT.EUICC to the session's CI (validity at now, the
 // EID permitted by the EUM), euiccSignature1, the transactionId and serverChallenge binding; finds
-// the profile the matchingId names and answers its StoreMetadata and smdpSigned2 signed with SK.DPpb.
+// the profile the matchingId names (or, without one, the one ordered for the EID) and answers its
+// StoreMetadata and smdpSigned2 signed with SK.DPpb.
 #include "common/tlv.hpp"
 #include "smdpp/smdp.hpp"
 #include "vicc/crypto/digest.hpp"
@@ -56,10 +57,15 @@ es9p::AuthenticateClientResponse Smdp::authenticateClient(const es9p::Authentica
     } catch (const ParseError& e) {
         throw FunctionFailed(st::kInvalidRequest, std::string("ctxParams1: ") + e.what());
     }
-    if (!ctx.matchingId || ctx.matchingId->empty())
-        throw FunctionFailed(st::kMatchingIdRefused, "no matchingId (default SM-DP+ and SM-DS discovery are not offered)");
-    auto upp = m_profiles.find(*ctx.matchingId);
-    if (!upp) throw FunctionFailed(st::kMatchingIdRefused, "no profile for this matchingId");
+    // verifyEuiccChain made sure the certificate carries an EID.
+    const std::string eid = *euicc::eidOf(euiccCert);
+    // Without matchingId (the eUICC's default SM-DP+ address, §3.1.3): the order for its EID.
+    // SM-DS discovery is not offered.
+    const bool byEid = !ctx.matchingId || ctx.matchingId->empty();
+    auto upp = byEid ? m_profiles.findForEid(eid) : m_profiles.find(*ctx.matchingId);
+    if (!upp)
+        throw FunctionFailed(st::kMatchingIdRefused, byEid ? "no matchingId and no profile ordered for this EID"
+                                                           : "no profile for this matchingId");
     Bytes iccid;
     try {
         iccid = euicc::saip::iccidOf(*upp);
@@ -70,12 +76,12 @@ es9p::AuthenticateClientResponse Smdp::authenticateClient(const es9p::Authentica
     es10::StoreMetadata md;
     md.iccid = iccid;
     md.serviceProviderName = m_config.serviceProviderName;
-    md.profileName = *ctx.matchingId;
+    md.profileName = byEid ? "default SM-DP+ order" : *ctx.matchingId;
     md.notificationConfigurationInfo = notificationConfiguration(m_config.address);
 
-    s.eid = fromHex(*euicc::eidOf(euiccCert));  // verifyEuiccChain made sure it exists
+    s.eid = fromHex(eid);
     s.euiccCertificate = std::move(euiccCert);
-    s.matchingId = *ctx.matchingId;
+    s.matchingId = byEid ? std::string() : *ctx.matchingId;
     s.upp = std::move(*upp);
     s.metadata = md;
     if (m_config.confirmationCode) {

@@ -57,4 +57,11 @@ std::optional<Bytes> ProfileDirectory::find(std::string_view matchingId) const {
     return std::nullopt;
 }
 
+std::optional<Bytes> ProfileDirectory::findForEid(std::string_view eid) const {
+    if (m_dir.empty() || eid.size() != 32) return std::nullopt;
+    for (char c : eid)
+        if (c < '0' || c > '9') return std::nullopt;
+    return readRegularFile(m_dir + "/by-eid/" + std::string(eid) + ".der", kMaxProfileSize);
+}
+
 }  // namespace vpcsc::smdpp

@@ -2,6 +2,10 @@
 // field 3) refers to: the file <dir>/<matchingId>.der. A matchingId is 1..64 characters of
 // [A-Za-z0-9_-], so it can never name a path outside the directory. The matchingId "DEMO" falls
 // back to a built-in demo profile when the directory has no DEMO.der (or when there is no directory).
+// A download without matchingId (the eUICC's default SM-DP+ address, SGP.22 §3.1.3) takes the
+// profile ordered for the eUICC's EID: <dir>/by-eid/<EID>.der. No matchingId can name that path
+// ('/' is not a matchingId character), so only the eUICC whose verified certificate carries the
+// EID reaches it.
 #pragma once
 
 #include <functional>
@@ -27,6 +31,8 @@ public:
     static bool validMatchingId(std::string_view id);
     // The UPP, or nullopt when the id is invalid or no such profile exists (or cannot be read).
     std::optional<Bytes> find(std::string_view matchingId) const;
+    // The UPP ordered for this EID (32 decimal digits), or nullopt.
+    std::optional<Bytes> findForEid(std::string_view eid) const;
     const std::string& directory() const { return m_dir; }
 
 private:

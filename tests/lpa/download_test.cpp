@@ -7,8 +7,11 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
+
+#include <unistd.h>
 
 #include "tests/lib/tap_skip.hpp"
 #include "lpa/download.hpp"
@@ -261,4 +264,34 @@ TEST_CASE("lpa download in-process: an activation code's SM-DP+ OID must be CERT
     r.smdpOid = "2.999.10";
     CHECK(downloadProfile(*rig.es10c, *rig.es9, r).result.data.success);
     CHECK(rig.profiles().size() == 1);
+}
+
+TEST_CASE("lpa download in-process: without matchingId, the profile ordered for the EID") {
+    // The default SM-DP+ use case (SGP.22 §3.1.3): no matchingId in ctxParams1; the SM-DP+ serves
+    // <dir>/by-eid/<EID>.der, found through the EID of the verified CERT.EUICC.
+    const auto dir = std::filesystem::temp_directory_path() / ("vpcsc-by-eid-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir / "by-eid");
+    struct Cleanup {
+        std::filesystem::path p;
+        ~Cleanup() { std::filesystem::remove_all(p); }
+    } cleanup{dir};
+    Rig rig("nist", dir.string());
+    const std::string eid = hx(rig.es10c->getEid());
+    REQUIRE(eid.size() == 32);
+    {
+        const DownloadError e = rig.failedDownload("");
+        REQUIRE(e.es9);
+        CHECK(e.es9->subjectCode == "8.2.6");  // nothing ordered for this EID yet
+        CHECK(e.es9->reasonCode == "3.8");
+    }
+    const Bytes upp = euicc::saip::demoProfile();
+    std::ofstream(dir / "by-eid" / (eid + ".der"), std::ios::binary)
+        .write(reinterpret_cast<const char*>(upp.data()), static_cast<std::streamsize>(upp.size()));
+    CHECK(rig.failedDownload("by-eid").es9->subjectCode == "8.2.6");  // not reachable as a matchingId
+    DownloadRequest r;
+    r.smdpAddress = "127.0.0.1:8443";  // no matchingId
+    const DownloadResult d = downloadProfile(*rig.es10c, *rig.es9, r);
+    REQUIRE(d.result.data.success);
+    CHECK(d.metadata.iccid == euicc::saip::iccidOf(upp));
+    CHECK(d.metadata.profileName == "default SM-DP+ order");
 }

@@ -29,7 +29,7 @@ pcscd_enter "$@"
 PACKAGES=()
 if [ -d "$TS48" ]; then for f in "$TS48"/*.der; do [ -f "$f" ] && PACKAGES+=("$f"); done; fi
 PER_PACKAGE=19
-tap_plan $((6 + PER_PACKAGE * ${#PACKAGES[@]} + 1 + PER_PACKAGE + 2 + PER_PACKAGE + 12 + 10))
+tap_plan $((6 + PER_PACKAGE * ${#PACKAGES[@]} + 1 + PER_PACKAGE + 2 + PER_PACKAGE + 12 + 12))
 [ ${#PACKAGES[@]} -gt 0 ] || diag "no TS.48 packages in $TS48 (VPCSC_TS48_DIR): their points are not run"
 
 # Profiles are served from a temporary directory, never from the source tree.
@@ -181,7 +181,7 @@ expect_eq "the right confirmation code: installed" 0 "$(jqc "$out" .payload.code
 out=$(lpa profile delete "$(jqc "$out" -r .payload.data.iccid)")
 expect_eq "... and deleted" 0 "$(jqc "$out" .payload.code)"
 
-# Activation codes (SGP.22 §4.1) and the eUICC's default SM-DP+ address (10 points), same pair.
+# Activation codes (SGP.22 §4.1) and the eUICC's default SM-DP+ address (12 points), same pair.
 # The test PKI's DPauth names SM-DP+ OID 2.999.10 (make-test-pki.sh).
 out=$(lpa --ca "$BRP/ci.pem" download -a "LPA:1\$127.0.0.1:8445\$$MID\$2.999.10\$1"); rc=$?
 expect_eq "activation code with the confirmation code flag, no -c: refused before any call" \
@@ -202,6 +202,19 @@ out=$(lpa --ca "$BRP/ci.pem" download -m "$MID" -c 4711)
 expect_eq "download without -s goes to the default SM-DP+" 0 "$(jqc "$out" .payload.code)"
 out=$(lpa profile delete "$(jqc "$out" -r .payload.data.iccid)")
 expect_eq "... and deleted" 0 "$(jqc "$out" .payload.code)"
+# Neither -s nor -m: the default SM-DP+ serves the profile ordered for this eUICC's EID.
+if [ ${#PACKAGES[@]} -gt 0 ]; then
+    BRP_EID=$(openssl x509 -in "$BRP/euicc.der" -inform DER -noout -subject -nameopt multiline | sed -n 's/^ *serialNumber *= *//p')
+    mkdir -p "$PROFILES/by-eid" && cp "${PACKAGES[0]}" "$PROFILES/by-eid/$BRP_EID.der"
+    read -r iccid _ <<<"$(/usr/bin/python3 "$HELPER" upp "${PACKAGES[0]}")"
+    out=$(lpa --ca "$BRP/ci.pem" download -c 4711)
+    expect_eq "download with neither -s nor -m: the profile ordered for the EID (by-eid/<EID>.der)" \
+        "[0,\"$iccid\"]" "[$(jqc "$out" '.payload.code, .payload.data.iccid' | paste -sd,)]"
+    out=$(lpa profile delete "$iccid")
+    expect_eq "... and deleted" 0 "$(jqc "$out" .payload.code)"
+else
+    skip "by-eid download: no TS.48 package"; skip "by-eid delete: no TS.48 package"
+fi
 lpa default-smdp "" >/dev/null
 out=$(lpa --ca "$BRP/ci.pem" download -m "$MID" -c 4711); rc=$?
 expect_eq "without -s and with no default SM-DP+: refused" '[1,"es10a_get_euicc_configured_addresses"]' "[$rc,$(jqc "$out" .payload.message)]"
