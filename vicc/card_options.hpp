@@ -22,6 +22,8 @@ struct CardOptions {
     std::string imsi, iccid, ki, opc, op, msisdn;
     // euicc: the PKI directory (ci.der, eum.der, euicc.der, euicc.key); empty: defaultPkiDirectory
     std::string pki;
+    // euicc: the Rules Authorisation Table, "any" or "none" (vicc/euicc/rat.hpp)
+    std::string rat = "any";
 };
 
 }  // namespace vpcsc::vicc

@@ -144,6 +144,9 @@ int viccMain(int argc, char** argv, std::span<const CardType> types) {
                  "relay: collect 61xx with GET RESPONSE and repeat 6Cxx commands (default: left to the application)");
     app.add_option("--pki", o.card.pki, "euicc: PKI directory with ci.der, eum.der, euicc.der and euicc.key (default: "
                                         "$VPCSC_EUICC_PKI, else a test PKI generated once, doc/euicc.md)");
+    app.add_option("--rat", o.card.rat, "euicc: Rules Authorisation Table: any (PPR1 and PPR2 allowed for every operator, "
+                                        "with the user's consent) or none (profiles with PPR1/PPR2 refused)")
+        ->check(CLI::IsMember({"any", "none"}));
     app.add_option("--pcap", o.pcap, "write every ATR and command/response to FILE as GSMTAP in pcap (Wireshark)");
     auto* gsmtapOpt = app.add_option("--gsmtap", o.gsmtap, "send every ATR and command/response live as GSMTAP over UDP "
                                                            "to HOST[:PORT] (default 127.0.0.1:4729)")

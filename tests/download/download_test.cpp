@@ -528,3 +528,41 @@ TEST_CASE("download: CancelSession", "[download][cancel]") {
         }
     }
 }
+
+TEST_CASE("download: PPR1/PPR2 in StoreMetadata only as the RAT allows (pprNotAllowed)", "[download][bpp][rat]") {
+    // SGP.22 §2.9.2.2: the eUICC checks the profile's PPRs against its Rules Authorisation Table
+    // for the Profile Owner; vicc's default table allows both for any operator (vicc --rat).
+    const Bytes upp = saip::demoProfile();
+    auto md = metadataFor(saip::iccidOf(upp));
+    md.profilePolicyRules = h("0560");    // ppr1 + ppr2
+    md.profileOwner = h("800362F210");    // mccMnc 262-01
+    DirectTarget t("nist");
+    const Smdp dp("nist");
+    auto run = [&](const es10::StoreMetadata& m) {
+        const auto p = prepare(t, dp);
+        return load(t, dp.bpp(p.prep.ok->euiccSigned2.euiccOtpk, upp, m));
+    };
+    SECTION("the default table (any): installed with its PPRs") {
+        const auto [at, result] = run(md);
+        REQUIRE(pirOf(result).data.success);
+        REQUIRE(t.store.profiles().size() == 1);
+        CHECK(t.store.profiles()[0].metadata.profilePolicyRules == md.profilePolicyRules);
+    }
+    SECTION("--rat none: refused at StoreMetadata, nothing installed") {
+        t.id.rat = Rat::named("none");
+        const auto [at, result] = run(md);
+        CHECK(at == 3);  // the 88 that carries StoreMetadata
+        checkError(result, Cmd::StoreMetadata, Why::PprNotAllowed);
+        CHECK(t.store.profiles().empty());
+        md.profilePolicyRules.reset();  // the same profile without PPRs installs
+        CHECK(pirOf(run(md).second).data.success);
+    }
+    SECTION("a rule for another operator, or for ppr1 only") {
+        t.id.rat.rules = {PprRule{kPpr1 | kPpr2, {OperatorId{h("13F020"), std::nullopt, std::nullopt}}, false}};
+        checkError(run(md).second, Cmd::StoreMetadata, Why::PprNotAllowed);
+        t.id.rat.rules = {PprRule{kPpr1, {OperatorId{h("62F210"), std::nullopt, std::nullopt}}, false}};
+        checkError(run(md).second, Cmd::StoreMetadata, Why::PprNotAllowed);  // ppr2 not covered
+        md.profilePolicyRules = h("0640");  // ppr1 alone
+        CHECK(pirOf(run(md).second).data.success);
+    }
+}

@@ -71,9 +71,10 @@ TEST_CASE("euicc: lpac's chip info sequence", "[euicc][card]") {
     // GetEID, one block, answered over 61 15 + GET RESPONSE 81 C0
     CHECK(tx(card, "81E2910006BF3E035C015A") == "6115");
     CHECK(tx(card, "81C0000015") == "BF3E125A10890490321234512345123456789012359000");
-    // GetRAT: an empty Rules Authorisation Table (lpac tolerates 6A88 too)
-    CHECK(tx(card, "81E2910003BF4300") == "6105");
-    CHECK(tx(card, "81C0000005") == "BF4302A0009000");
+    // GetRAT: the default Rules Authorisation Table, one rule: 80 pprIds ppr1+ppr2, A1 operators
+    // {mccMnc EEEEEE (any)}, 82 pprFlags consentRequired (SGP.22 §2.9.2.2)
+    CHECK(tx(card, "81E2910003BF4300") == "6118");
+    CHECK(tx(card, "81C0000018") == "BF4315A013301180020560A10730058003EEEEEE820207809000");
     const Bytes info2 = sendEs10(card, h("BF2200"));
     REQUIRE(hx(ByteView(info2).last(2)) == "9000");
     const auto i2 = es10::EuiccInfo2::decode(ByteView(info2).first(info2.size() - 2));

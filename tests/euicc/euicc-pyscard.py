@@ -137,7 +137,8 @@ def main():
     data, sw = es10(bytes.fromhex("BF3E035C015A"), mss=2)
     report(sw == 0x9000 and eid.lower() in data.hex(), "GetEID in 2-byte STORE DATA blocks", data.hex())
     data, sw = es10(bytes.fromhex("BF4300"))
-    report(sw == 0x9000 and data.hex().upper() == "BF4302A000", "GetRAT: an empty Rules Authorisation Table",
+    # SGP.22 §2.9.2.2: one rule, PPR1 and PPR2 (80 05 60) for any operator (mccMnc EEEEEE), consent required (82 07 80)
+    report(sw == 0x9000 and data.hex().upper() == "BF4315A013301180020560A10730058003EEEEEE82020780", "GetRAT: vicc's default Rules Authorisation Table",
            "%s %04X" % (data.hex(), sw))
     _, sw = tx(bytes([0x00, 0x70, 0x80, ch, 0x00]))
     report(sw == 0x9000, "MANAGE CHANNEL closes channel %d" % ch, "%04X" % sw)

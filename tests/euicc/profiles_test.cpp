@@ -166,7 +166,7 @@ TEST_CASE("euicc profiles: nickname, configured addresses, default DP address, G
     CHECK(call(card, "BF3C00") == "BF3C11810F6C70612E64732E67736D612E636F6D9000");  // lpac's chip info
     CHECK(call(card, "BF3F128010736D64702E6578616D706C652E636F6D") == "BF3F038001009000");  // lpac's request
     CHECK(call(card, "BF3C00") == "BF3C238010736D64702E6578616D706C652E636F6D810F6C70612E64732E67736D612E636F6D9000");
-    CHECK(call(card, "BF4300") == "BF4302A0009000");  // GetRAT: an empty table
+    CHECK(call(card, "BF4300") == "BF4315A013301180020560A10730058003EEEEEE820207809000");  // GetRAT: the default table
     CHECK(call(card, "BF4700") == "6A88");            // not an ES10 function
 }
 

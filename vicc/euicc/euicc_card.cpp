@@ -381,9 +381,12 @@ Bytes EuiccCard::es10(ByteView command) {
             return retrieveNotificationsList(command);
         case es10::kTagNotificationSent:
             return notificationSent(command);
-        case es10::kTagGetRat:  // no Rules Authorisation Table: no PPR is granted to any operator
+        case es10::kTagGetRat: {  // the identity's Rules Authorisation Table (vicc --rat)
             es10::decodeEmptyRequest(command, es10::kTagGetRat);
-            return es10::GetRatResponse{}.encode();
+            es10::GetRatResponse r;
+            for (const auto& rule : m_id.rat.rules) r.rules.push_back(rule.encode());
+            return r.encode();
+        }
         default:
             throw SwError(sw::kReferencedDataNotFound);  // not an ES10 function (6A88)
         }

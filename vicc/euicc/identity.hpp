@@ -10,6 +10,7 @@
 #include "common/bytes.hpp"
 #include "vicc/crypto/x509.hpp"
 #include "vicc/euicc/es10.hpp"
+#include "vicc/euicc/rat.hpp"
 
 namespace vpcsc::euicc {
 
@@ -19,6 +20,7 @@ struct EuiccIdentity {
     std::vector<vicc::crypto::Certificate> trustedCis;
     Bytes euiccCertificate, eumCertificate;  // DER
     std::shared_ptr<EVP_PKEY> key;           // SK.EUICC.ECDSA; never logged or saved
+    Rat rat = Rat::named("any");             // set at manufacture (the EUM's), not by the LPA
     // From a test PKI directory (make-test-pki.sh output: ci.der, eum.der, euicc.der, euicc.key).
     // Throws std::runtime_error naming the missing or invalid file.
     static EuiccIdentity fromPkiDirectory(const std::string& dir);

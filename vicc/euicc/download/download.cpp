@@ -372,6 +372,9 @@ Bytes Download::loadSegment(ByteView seg) {
             throw Failure{Cmd::StoreMetadata, Why::IncorrectInputValues};
         }
         if (m_store.findByIccid(s.metadata->iccid)) throw Failure{Cmd::StoreMetadata, Why::IccidAlreadyExistsOnEuicc};
+        // §2.9.2.2: PPR1/PPR2 only as the RAT allows them for the Profile Owner.
+        if (!m_id.rat.allows(s.metadata->profilePolicyRules, s.metadata->profileOwner))
+            throw Failure{Cmd::StoreMetadata, Why::PprNotAllowed};
         return {};
     }
     case Kind::ReplaceSessionKeys: {
