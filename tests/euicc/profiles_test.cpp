@@ -324,6 +324,21 @@ TEST_CASE("euicc profiles: refreshFlag TRUE asks for a REFRESH (eUICC Profile St
     CHECK(tx(card, "00A4040C07A0000000871002") == "6A82");
 }
 
+TEST_CASE("euicc profiles: catBusy while a REFRESH is pending or unanswered (SGP.22 §5.7.16/17)", "[euicc][profiles]") {
+    auto owner = cardWithTwoProfiles();
+    EuiccCard& card = *owner;
+    openIsdR(card);
+    CHECK(call(card, "BF3117A0124F10" + kAid2 + "8101FF") == "BF3103800100910B");  // a REFRESH waits
+    // refreshFlag TRUE again: catBusy (5), nothing changes; FALSE needs no proactive session.
+    CHECK(call(card, "BF3217A0124F10" + kAid2 + "8101FF").rfind("BF3203800105", 0) == 0);
+    CHECK(call(card, "BF3111A00C5A0A" + kIccid1 + "8101FF").rfind("BF3103800105", 0) == 0);
+    CHECK(tx(card, "801200000B") == "D0098103010106820281829000");  // FETCH
+    CHECK(call(card, "BF3217A0124F10" + kAid2 + "8101FF").rfind("BF3203800105", 0) == 0);  // no answer yet
+    CHECK(tx(card, "801400000C810301010682028281830100") == "9000");  // TERMINAL RESPONSE
+    CHECK(call(card, "BF3217A0124F10" + kAid2 + "8101FF") == "BF3203800100910B");
+    CHECK(call(card, "BF3111A00C5A0A" + kIccid1 + "810100").rfind("BF31038001009", 0) == 0);  // FALSE: allowed
+}
+
 TEST_CASE("euicc profiles: MANAGE CHANNEL keeps the USIM's channels in step", "[euicc][profiles][usim]") {
     auto owner = cardWithTwoProfiles();
     EuiccCard& card = *owner;

@@ -103,6 +103,8 @@ private:
     bool m_announce = false;  // 91 xx not yet sent (once, on the requesting command's last answer)
     bool m_awaitingTerminalResponse = false;
     void requestRefresh();
+    // A proactive command is pending or fetched without its TERMINAL RESPONSE (TS 102 223 §6.2).
+    bool proactiveSessionOngoing() const { return !m_proactive.empty() || m_awaitingTerminalResponse; }
     ResponseApdu proactive(const CommandApdu& c);
 };
 

@@ -97,12 +97,14 @@ Bytes EuiccCard::getProfilesInfo(ByteView command) {
 }
 
 // §5.7.16: the target must be disabled; the enabled one (if any) is disabled first, unless its
-// ppr1 forbids that. The switch is visible on the basic channel after the next reset (§3.2.1).
+// ppr1 forbids that. With refreshFlag TRUE while a proactive session (a REFRESH not yet fetched
+// or answered) is open: catBusy (5), nothing changes. The switch is visible on the basic channel after the next reset (§3.2.1).
 Bytes EuiccCard::enableProfile(ByteView command) {
     const auto req = es10::EnableProfileRequest::decode(command);
     InstalledProfile* target = find(req.profile);
     if (!target) return es10::encodeResult(es10::kTagEnableProfile, result::kIccidOrAidNotFound);
     if (target->enabled) return es10::encodeResult(es10::kTagEnableProfile, result::kProfileNotInDisabledState);
+    if (req.refreshFlag && proactiveSessionOngoing()) return es10::encodeResult(es10::kTagEnableProfile, result::kCatBusy);
     InstalledProfile* current = m_store.enabled();
     // TPRO8 (SGP.21): enabling a Test Profile overrides ppr1 of the enabled one.
     if (current && hasPpr(*current, 1) && profileClass(*target) != 0)
@@ -124,6 +126,7 @@ Bytes EuiccCard::disableProfile(ByteView command) {
     if (!target) return es10::encodeResult(es10::kTagDisableProfile, result::kIccidOrAidNotFound);
     if (!target->enabled) return es10::encodeResult(es10::kTagDisableProfile, result::kProfileNotInEnabledState);
     if (hasPpr(*target, 1)) return es10::encodeResult(es10::kTagDisableProfile, result::kDisallowedByPolicy);
+    if (req.refreshFlag && proactiveSessionOngoing()) return es10::encodeResult(es10::kTagDisableProfile, result::kCatBusy);
     target->enabled = false;
     notify(*target, NotificationEvent::Disable);
     markDirty();
