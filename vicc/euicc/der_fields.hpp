@@ -78,6 +78,15 @@ inline Bytes bitString(const Tlv& t, const std::string& what) {
     return t.valueBytes();
 }
 
+// The content of a BIT STRING of named bits 0-7 held in one byte (bit 0 = 0x80), DER: trailing
+// zero bits dropped (X.690 §11.2.2): 0x80 -> 07 80, 0x60 -> 05 60, 0 -> 00.
+inline Bytes namedBits(std::uint8_t bits) {
+    if (bits == 0) return Bytes{0x00};
+    std::uint8_t unused = 0;
+    while (!(bits & (1u << unused))) ++unused;
+    return Bytes{unused, bits};
+}
+
 inline bool boolean(const Tlv& t, const std::string& what) {
     if (t.value.size() != 1) bad(what + ": bad BOOLEAN");
     return t.value[0] != 0;  // DER says FF; BER accepts any non-zero

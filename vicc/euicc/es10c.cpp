@@ -27,12 +27,7 @@ Bytes encodeSwitch(Tag tag, const ProfileIdentifier& p, bool refresh) {
 
 }  // namespace
 
-Bytes encodeEventBits(std::uint8_t bits) {
-    if (bits == 0) return Bytes{0x00};
-    std::uint8_t unused = 0;
-    while (!(bits & (1u << unused))) ++unused;
-    return Bytes{unused, bits};
-}
+Bytes encodeEventBits(std::uint8_t bits) { return namedBits(bits); }
 
 std::uint8_t decodeEventBits(ByteView content) {
     if (content.empty() || content[0] > 7 || (content.size() == 1 && content[0] != 0)) bad("NotificationEvent: bad BIT STRING");

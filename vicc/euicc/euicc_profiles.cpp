@@ -5,6 +5,7 @@
 
 #include "vicc/euicc/es10c.hpp"
 #include "vicc/euicc/euicc_card.hpp"
+#include "vicc/euicc/rat.hpp"
 #include "vicc/euicc/signature.hpp"
 
 namespace vpcsc::euicc {
@@ -14,12 +15,8 @@ namespace result = es10::result;
 
 bool sameBytes(ByteView a, ByteView b) { return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin()); }
 
-// PprIds ::= BIT STRING { pprUpdateControl(0), ppr1(1), ppr2(2) } (SGP.22 §2.9.2.1): ppr1 "disabling
-// not allowed", ppr2 "deletion not allowed".
-bool hasPpr(const InstalledProfile& p, std::uint8_t bit) {
-    const auto& ppr = p.metadata.profilePolicyRules;
-    return ppr && ppr->size() > 1 && ((*ppr)[1] & (0x80 >> bit));
-}
+// ppr is kPpr1 or kPpr2 (vicc/euicc/rat.hpp).
+bool hasPpr(const InstalledProfile& p, std::uint8_t ppr) { return pprBits(p.metadata.profilePolicyRules) & ppr; }
 
 // ProfileClass ::= INTEGER { test(0), provisioning(1), operational(2) }, DEFAULT operational.
 std::uint8_t profileClass(const InstalledProfile& p) { return p.metadata.profileClass.value_or(2); }
@@ -107,7 +104,7 @@ Bytes EuiccCard::enableProfile(ByteView command) {
     if (req.refreshFlag && proactiveSessionOngoing()) return es10::encodeResult(es10::kTagEnableProfile, result::kCatBusy);
     InstalledProfile* current = m_store.enabled();
     // TPRO8 (SGP.21): enabling a Test Profile overrides ppr1 of the enabled one.
-    if (current && hasPpr(*current, 1) && profileClass(*target) != 0)
+    if (current && hasPpr(*current, kPpr1) && profileClass(*target) != 0)
         return es10::encodeResult(es10::kTagEnableProfile, result::kDisallowedByPolicy);
     if (current) {
         current->enabled = false;
@@ -125,7 +122,7 @@ Bytes EuiccCard::disableProfile(ByteView command) {
     InstalledProfile* target = find(req.profile);
     if (!target) return es10::encodeResult(es10::kTagDisableProfile, result::kIccidOrAidNotFound);
     if (!target->enabled) return es10::encodeResult(es10::kTagDisableProfile, result::kProfileNotInEnabledState);
-    if (hasPpr(*target, 1)) return es10::encodeResult(es10::kTagDisableProfile, result::kDisallowedByPolicy);
+    if (hasPpr(*target, kPpr1)) return es10::encodeResult(es10::kTagDisableProfile, result::kDisallowedByPolicy);
     if (req.refreshFlag && proactiveSessionOngoing()) return es10::encodeResult(es10::kTagDisableProfile, result::kCatBusy);
     target->enabled = false;
     notify(*target, NotificationEvent::Disable);
@@ -141,7 +138,7 @@ Bytes EuiccCard::deleteProfile(ByteView command) {
     InstalledProfile* target = find(req.profile);
     if (!target) return es10::encodeResult(es10::kTagDeleteProfile, result::kIccidOrAidNotFound);
     if (target->enabled) return es10::encodeResult(es10::kTagDeleteProfile, result::kProfileNotInDisabledState);
-    if (hasPpr(*target, 2)) return es10::encodeResult(es10::kTagDeleteProfile, result::kDisallowedByPolicy);
+    if (hasPpr(*target, kPpr2)) return es10::encodeResult(es10::kTagDeleteProfile, result::kDisallowedByPolicy);
     notify(*target, NotificationEvent::Delete);
     const Bytes aid = target->isdpAid;
     m_store.remove(aid);

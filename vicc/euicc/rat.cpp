@@ -4,18 +4,13 @@
 #include <string>
 
 #include "common/tlv.hpp"
+#include "vicc/euicc/der_fields.hpp"
 
 namespace vpcsc::euicc {
 
 namespace {
 
-// A BIT STRING's content with its unused low bits dropped (DER, X.690 §11.2.2).
-Bytes bitString(std::uint8_t bits) {
-    if (!bits) return {0x00};
-    std::uint8_t unused = 0;
-    while (!(bits & (1u << unused))) ++unused;
-    return {unused, bits};
-}
+using es10::der::namedBits;
 
 // mccMnc: each nibble equal, or 'E' in the rule (SGP.22 §2.9.2.2 wildcard).
 bool mccMncMatches(ByteView rule, ByteView owner) {
@@ -48,6 +43,10 @@ std::optional<OperatorId> decodeOwner(const std::optional<Bytes>& content) {
 
 }  // namespace
 
+std::uint8_t pprBits(const std::optional<Bytes>& profilePolicyRules) {
+    return profilePolicyRules && profilePolicyRules->size() > 1 ? (*profilePolicyRules)[1] : 0;
+}
+
 Bytes PprRule::encode() const {
     tlv::Builder ops;
     for (const auto& o : allowedOperators) {
@@ -58,9 +57,9 @@ Bytes PprRule::encode() const {
         ops.addRaw(id.wrap(0x30));
     }
     return tlv::Builder()
-        .add(0x80, bitString(pprIds))
+        .add(0x80, namedBits(pprIds))
         .add(0xA1, ops)
-        .add(0x82, bitString(consentRequired ? 0x80 : 0x00))
+        .add(0x82, namedBits(consentRequired ? 0x80 : 0x00))
         .wrap(0x30);
 }
 
@@ -75,8 +74,7 @@ Rat Rat::named(std::string_view name) {
 }
 
 bool Rat::allows(const std::optional<Bytes>& profilePolicyRules, const std::optional<Bytes>& profileOwner) const {
-    if (!profilePolicyRules || profilePolicyRules->size() < 2) return true;  // no PPR bit set
-    const std::uint8_t wanted = (*profilePolicyRules)[1] & (kPpr1 | kPpr2);
+    const std::uint8_t wanted = pprBits(profilePolicyRules) & (kPpr1 | kPpr2);
     if (!wanted) return true;
     std::optional<OperatorId> owner;
     try {

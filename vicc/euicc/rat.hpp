@@ -28,7 +28,12 @@ struct PprRule {
     Bytes encode() const;  // 30 { 80 .., A1 { 30 {80 ..} .. }, 82 .. }
 };
 
+// PprIds ::= BIT STRING { pprUpdateControl(0), ppr1(1), ppr2(2) } (SGP.22 §2.9.2.1): ppr1
+// "disabling not allowed", ppr2 "deletion not allowed".
 constexpr std::uint8_t kPpr1 = 0x40, kPpr2 = 0x20;
+// The PprIds bits of StoreMetadata's profilePolicyRules (BIT STRING content: unused-bits byte,
+// then the bits), 0 when absent.
+std::uint8_t pprBits(const std::optional<Bytes>& profilePolicyRules);
 
 class Rat {
 public:
