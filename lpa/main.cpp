@@ -134,14 +134,14 @@ DownloadRequest downloadTarget(Es10Client& c, const Options& o) {
         req.smdpAddress = ac.smdpAddress;
         if (!ac.matchingId.empty()) req.matchingId = ac.matchingId;  // an empty AC_Token: none sent
         req.smdpOid = ac.smdpOid;
-    } else if (!o.smdp.empty()) {
-        req.smdpAddress = o.smdp;
-        if (!o.matchingId.empty()) req.matchingId = o.matchingId;
     } else {
-        const auto a = c.getConfiguredAddresses();
-        if (!a.defaultDpAddress || a.defaultDpAddress->empty())
-            throw CommandError("es10a_get_euicc_configured_addresses", "no -s or -a, and the eUICC has no default SM-DP+ address");
-        req.smdpAddress = *a.defaultDpAddress;
+        req.smdpAddress = o.smdp;
+        if (req.smdpAddress.empty()) {
+            const auto a = c.getConfiguredAddresses();
+            if (!a.defaultDpAddress || a.defaultDpAddress->empty())
+                throw CommandError("es10a_get_euicc_configured_addresses", "no -s or -a, and the eUICC has no default SM-DP+ address");
+            req.smdpAddress = *a.defaultDpAddress;
+        }
         if (!o.matchingId.empty()) req.matchingId = o.matchingId;
     }
     if (!o.confirmationCode.empty()) req.confirmationCode = o.confirmationCode;
